@@ -1,0 +1,198 @@
+"""Benchmark: projecting a national-scale disposition ledger (1.000.000 price segments).
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_projection.py [--rows N]``).
+
+It builds a synthetic ledger with ``DispositionLedger.from_arrays`` (70 % per day, 25 % per week,
+5 % per month; 50 accounts; starts and ends spread over five years, a fifth open-ended) and
+times, as the median of several runs, with peak traced memory of one run:
+
+- construction (``from_arrays``),
+- ``monthly(2024, by="account")``,
+- ``daily(2021-01-01, 2025-12-31, by="account")``,
+- ``as_of(2024-06-30)`` with the by-citizen table as numpy arrays.
+
+Baselines, measured in the same run on a 10.000-row sample and scaled linearly to the full
+size, compute the same monthly totals by account: a naive pure-Python loop over days, and the
+pandas approach a notebook user would write (``date_range`` + ``explode`` + ``groupby``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import statistics
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from styringskerne import DispositionLedger
+
+YEAR = 2024
+FIRST = np.datetime64("2021-01-01")
+LAST = np.datetime64("2025-12-31")
+
+
+def synthetic_columns(rows: int, seed: int = 1) -> dict[str, Any]:
+    """Columns of a synthetic national ledger, one row per price segment."""
+    rng = np.random.default_rng(seed)
+    unit = rng.choice(np.array(["day", "week", "month"]), rows, p=[0.70, 0.25, 0.05])
+    span = int((LAST - FIRST).astype(int))
+    start = FIRST + rng.integers(0, span, rows).astype("timedelta64[D]")
+    length = rng.exponential(400, rows).astype(np.int64)
+    end = start + length.astype("timedelta64[D]")
+    end[rng.random(rows) < 0.2] = np.datetime64("NaT")
+    rate = np.where(
+        unit == "day",
+        rng.integers(50_000, 300_000, rows),
+        np.where(
+            unit == "week",
+            rng.integers(40_000, 70_000, rows),
+            rng.integers(500_000, 2_000_000, rows),
+        ),
+    )
+    quantity = np.where(unit == "week", rng.integers(1, 21, rows), 1)
+    probability = np.where(rng.random(rows) < 0.05, 0.5, 1.0)
+    return {
+        "citizen_id": rng.integers(0, rows // 3 + 1, rows),
+        "account": np.array([f"5.38.{n:02d}" for n in range(50)])[rng.integers(0, 50, rows)],
+        "start": start,
+        "end": end,
+        "unit": unit,
+        "rate_ore": rate.astype(np.int64),
+        "quantity": quantity,
+        "probability": probability,
+    }
+
+
+def timed(step: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median seconds over ``repeats`` runs, and the last result."""
+    times = []
+    result = None
+    for _ in range(repeats):
+        gc.collect()
+        began = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), result
+
+
+def peak_memory(step: Callable[[], Any]) -> int:
+    """Peak bytes traced while running ``step`` once (numpy reports to tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    step()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def naive_monthly(columns: dict[str, Any]) -> dict[tuple[str, int], float]:
+    """Pure Python: walk every day of every segment in the year, floats as a notebook would."""
+    totals: dict[tuple[str, int], float] = defaultdict(float)
+    first, last = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    for row in range(len(columns["start"])):
+        start = columns["start"][row].astype(dt.date)
+        end_value = columns["end"][row]
+        end = last if np.isnat(end_value) else min(end_value.astype(dt.date), last)
+        unit = columns["unit"][row]
+        amount = columns["rate_ore"][row] * columns["quantity"][row] * columns["probability"][row]
+        day = max(start, first)
+        while day <= end:
+            if unit == "day":
+                per_day = amount
+            elif unit == "week":
+                per_day = amount / 7
+            else:
+                next_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                per_day = amount / (next_month - dt.date(day.year, day.month, 1)).days
+            totals[(columns["account"][row], day.month)] += per_day
+            day += dt.timedelta(days=1)
+    return totals
+
+
+def pandas_monthly(columns: dict[str, Any]) -> Any:
+    """The pandas approach: one row per day via date_range + explode, then groupby."""
+    import pandas as pd
+
+    frame = pd.DataFrame(columns)
+    first, last = pd.Timestamp(YEAR, 1, 1), pd.Timestamp(YEAR, 12, 31)
+    frame["from"] = frame["start"].clip(lower=first)
+    frame["to"] = frame["end"].fillna(last).clip(upper=last)
+    frame = frame[frame["from"] <= frame["to"]]
+    frame["day"] = [pd.date_range(a, b) for a, b in zip(frame["from"], frame["to"], strict=True)]
+    days = frame.explode("day")
+    days["day"] = pd.to_datetime(days["day"])
+    amount = days["rate_ore"] * days["quantity"] * days["probability"]
+    per_day = amount.where(days["unit"] == "day", amount / 7)
+    per_day = per_day.where(days["unit"] != "month", amount / days["day"].dt.days_in_month)
+    days["cost"] = per_day
+    return days.groupby(["account", days["day"].dt.month])["cost"].sum()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--sample", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    arguments = parser.parse_args()
+    rows, sample, repeats = arguments.rows, arguments.sample, arguments.repeats
+
+    columns = synthetic_columns(rows)
+    build = lambda: DispositionLedger.from_arrays(**columns)  # noqa: E731
+    build_time, ledger = timed(build, repeats)
+    steps: dict[str, Callable[[], Any]] = {
+        "monthly 2024 by account": lambda: ledger.monthly(YEAR, by="account"),
+        "daily 2021-2025 by account": lambda: ledger.daily(
+            dt.date(2021, 1, 1), dt.date(2025, 12, 31), by="account"
+        ),
+        "as_of 2024-06-30 by citizen": lambda: (
+            ledger.as_of(dt.date(YEAR, 6, 30)).by("citizen").to_numpy()
+        ),
+    }
+    print(f"styringskerne projection benchmark: {rows:,} segments, median of {repeats} runs")
+    print(f"{'step':<32}{'seconds':>10}{'peak MiB':>11}")
+    print(
+        f"{'construction (from_arrays)':<32}{build_time:>10.3f}{peak_memory(build) / 2**20:>11.0f}"
+    )
+    results: dict[str, Any] = {}
+    for name, step in steps.items():
+        seconds, results[name] = timed(step, repeats)
+        print(f"{name:<32}{seconds:>10.3f}{peak_memory(step) / 2**20:>11.0f}")
+        if name.startswith("monthly"):
+            monthly_time = seconds
+
+    sample_columns = {key: value[:sample] for key, value in columns.items()}
+    scale = rows / sample
+    naive_time, naive = timed(lambda: naive_monthly(sample_columns), 1)
+    exact = DispositionLedger.from_arrays(**sample_columns).monthly(YEAR, by="account")
+    difference = max(
+        abs(naive.get((str(account), month + 1), 0.0) - exact.values[index, month])
+        for index, account in enumerate(exact.labels.tolist())
+        for month in range(12)
+    )
+    print()
+    print(f"baselines on {sample:,} rows, scaled ×{scale:g} to {rows:,} (monthly by account):")
+    print(
+        f"  naive pure-Python day loop: {naive_time:.2f} s → {naive_time * scale:.1f} s scaled; "
+        f"library is {naive_time * scale / monthly_time:,.0f}× faster "
+        f"(largest float difference {difference / 100:.4f} kr.)"
+    )
+    try:
+        pandas_time, _ = timed(lambda: pandas_monthly(sample_columns), 3)
+    except ImportError:
+        print("  pandas approach: skipped (pandas is not installed; `make bench` installs it)")
+    else:
+        print(
+            f"  pandas date_range + explode + groupby: {pandas_time:.2f} s → "
+            f"{pandas_time * scale:.1f} s scaled; library is "
+            f"{pandas_time * scale / monthly_time:,.0f}× faster"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Citizens, dispositions and actual postings (borgere, dispositioner og bogføringer).
+
+A :class:`Disposition` is one citizen's granted service at one provider: one or more price
+segments (a tariff cut to the period, or prices given directly), a start, an optional end and a
+probability. Expected but not yet granted dispositions (a youth turning 18) carry a probability
+below 1 and are weighted by it everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+
+from styringskerne.calendar import _check_date, _check_optional_date
+from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.errors import DispositionError
+from styringskerne.money import Money, MoneyLike, to_money
+from styringskerne.quantities import Exact, to_probability
+from styringskerne.tariffs import PriceSegment, Tariff, Unit
+
+__all__ = ["Actual", "Citizen", "Disposition"]
+
+
+def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DispositionError(
+            f"'{attribute.name}' must be a non-empty str (got {type(value).__name__})"
+        )
+
+
+def _masked_repr(value: str) -> str:
+    return repr(mask_id(value))
+
+
+@attrs.frozen(kw_only=True)
+class Citizen:
+    """A citizen (borger), keyed by a CPR number or a pseudonymous id.
+
+    The id never appears whole in ``repr``: CPR numbers are masked as ``DDMMYY-****``.
+
+    Examples:
+        >>> Citizen(id="010190-1234")
+        Citizen(id='010190-****', birth_date=datetime.date(1990, 1, 1))
+        >>> Citizen(id="B-17", birth_date=dt.date(2006, 3, 1)).age_on(dt.date(2024, 3, 1))
+        18
+    """
+
+    id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    birth_date: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.birth_date is None and is_cpr_shaped(self.id):
+            object.__setattr__(self, "birth_date", cpr_birth_date(self.id))
+
+    @property
+    def masked_id(self) -> str:
+        """The id safe to print."""
+        return mask_id(self.id)
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on a day (needs a birth date or a CPR number)."""
+        if self.birth_date is None:
+            raise DispositionError(
+                f"citizen {self.masked_id!r} has no birth date; give one or use a CPR number"
+            )
+        return age_on(self.birth_date, day)
+
+
+def _to_segments(value: object) -> tuple[PriceSegment, ...]:
+    if not isinstance(value, tuple | list):
+        raise DispositionError(f"'segments' must be a sequence of PriceSegment (got {value!r})")
+    for segment in value:
+        if not isinstance(segment, PriceSegment):
+            raise DispositionError(f"'segments' must hold PriceSegment (got {segment!r})")
+    return tuple(sorted(value, key=lambda segment: segment.start))
+
+
+@attrs.frozen(kw_only=True)
+class Disposition:
+    """A citizen's granted service with its prices and period (disposition / bevilling).
+
+    Attributes:
+        id: the disposition's key.
+        citizen_id: CPR number or pseudonymous id (masked in ``repr`` and errors).
+        service: catalogue code, e.g. ``"SEL108"``.
+        segments: price segments, sorted by start; they must not overlap (gaps are pauses).
+        provider: the provider (udfører), if known.
+        account: account key; ``None`` takes the service's default from the catalogue.
+        probability: 1 for a granted service, below 1 for an expected one.
+
+    Raises:
+        DispositionError: if segments overlap, an open-ended segment is followed by another,
+            or the probability is outside 0–1.
+
+    Examples:
+        >>> d = Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL108",
+        ...     rate="1.149,00", unit="day", start=dt.date(2024, 1, 1), end=dt.date(2024, 6, 30))
+        >>> d.start, d.end
+        (datetime.date(2024, 1, 1), datetime.date(2024, 6, 30))
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    citizen_id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    service: str = attrs.field(validator=_check_id)
+    segments: tuple[PriceSegment, ...] = attrs.field(converter=_to_segments)
+    provider: str | None = None
+    account: str | None = None
+    probability: Fraction = attrs.field(default=Fraction(1), converter=to_probability)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.segments:
+            raise DispositionError(f"disposition {self.id!r} has no price segments")
+        for earlier, later in itertools.pairwise(self.segments):
+            if earlier.end is None or earlier.end >= later.start:
+                earlier_end = "open end" if earlier.end is None else earlier.end.isoformat()
+                raise DispositionError(
+                    f"disposition {self.id!r} (citizen {mask_id(self.citizen_id)}): price segment "
+                    f"{earlier.start.isoformat()}..{earlier_end} overlaps the segment starting "
+                    f"{later.start.isoformat()}; segments must not share a day"
+                )
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the disposition."""
+        return self.segments[0].start
+
+    @property
+    def end(self) -> dt.date | None:
+        """Last day (inclusive), or ``None`` when open-ended."""
+        return self.segments[-1].end
+
+    @classmethod
+    def at_rate(
+        cls,
+        *,
+        id: str,
+        citizen_id: str,
+        service: str,
+        rate: MoneyLike,
+        unit: Unit | str,
+        start: dt.date,
+        end: dt.date | None = None,
+        quantity: Exact = 1,
+        provider: str | None = None,
+        account: str | None = None,
+        probability: Exact = 1,
+    ) -> Disposition:
+        """A disposition with one price over its whole period."""
+        if end is not None and end < start:
+            raise DispositionError(
+                f"disposition {id!r}: 'end' {end.isoformat()} is before 'start' "
+                f"{start.isoformat()}; the end date is inclusive"
+            )
+        segment = PriceSegment(start=start, end=end, rate=rate, unit=unit, quantity=quantity)
+        return cls(
+            id=id,
+            citizen_id=citizen_id,
+            service=service,
+            segments=(segment,),
+            provider=provider,
+            account=account,
+            probability=probability,
+        )
+
+    @classmethod
+    def from_tariff(
+        cls,
+        *,
+        id: str,
+        citizen_id: str,
+        service: str,
+        tariff: Tariff,
+        start: dt.date,
+        end: dt.date | None = None,
+        quantity: Exact = 1,
+        provider: str | None = None,
+        account: str | None = None,
+        probability: Exact = 1,
+    ) -> Disposition:
+        """A disposition priced by a tariff: one segment per price in force in its period."""
+        if end is not None and end < start:
+            raise DispositionError(
+                f"disposition {id!r}: 'end' {end.isoformat()} is before 'start' "
+                f"{start.isoformat()}; the end date is inclusive"
+            )
+        segments = tariff.segments(start=start, end=end, quantity=quantity)
+        return cls(
+            id=id,
+            citizen_id=citizen_id,
+            service=service,
+            segments=segments,
+            provider=provider,
+            account=account,
+            probability=probability,
+        )
+
+    def with_price_from(self, day: dt.date, rate: MoneyLike) -> Disposition:
+        """A new disposition whose price changes to ``rate`` from ``day`` (prisændring).
+
+        The segment in force on ``day`` is split there; later segments get the new rate too.
+        This is how a move one package up or down is recorded.
+        """
+        if day < self.start or (self.end is not None and day > self.end):
+            raise DispositionError(
+                f"disposition {self.id!r}: price change on {day.isoformat()} is outside its period"
+            )
+        new_rate = Money.of(rate)
+        segments: list[PriceSegment] = []
+        for segment in self.segments:
+            if segment.end is not None and segment.end < day:
+                segments.append(segment)
+            elif segment.start >= day:
+                segments.append(attrs.evolve(segment, rate=new_rate))
+            else:
+                segments.append(attrs.evolve(segment, end=day - dt.timedelta(days=1)))
+                segments.append(attrs.evolve(segment, start=day, rate=new_rate))
+        return attrs.evolve(self, segments=tuple(segments))
+
+    def ended(self, end: dt.date) -> Disposition:
+        """A new disposition that ends on ``end`` (inclusive); segments after it are dropped."""
+        if end < self.start:
+            raise DispositionError(
+                f"disposition {self.id!r}: end {end.isoformat()} is before its start "
+                f"{self.start.isoformat()}"
+            )
+        kept: Sequence[PriceSegment] = [s for s in self.segments if s.start <= end]
+        last = kept[-1]
+        if last.end is None or last.end > end:
+            kept = [*kept[:-1], attrs.evolve(last, end=end)]
+        return attrs.evolve(self, segments=tuple(kept))
+
+
+@attrs.frozen(kw_only=True)
+class Actual:
+    """An actual posting from the finance system (faktisk bogført udgift).
+
+    Examples:
+        >>> posting = Actual(citizen_id="B-1", account="5.38.50", date=dt.date(2024, 1, 31),
+        ...                  amount="35.619,00")
+        >>> posting.amount
+        Money('35619.00')
+    """
+
+    citizen_id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    account: str = attrs.field(validator=_check_id)
+    date: dt.date = attrs.field(validator=_check_date)
+    amount: Money = attrs.field(converter=to_money)

@@ -1,0 +1,38 @@
+"""The vectorised core (beregningsmotor): pure functions on numpy arrays.
+
+It imports nothing from the domain layer. Days are int64 day numbers (days since 1970-01-01),
+amounts int64 øre, units and groups small integer codes. No function loops in Python over
+segments or days, and no segments × days matrix is built.
+"""
+
+from styringskerne.engine.aggregate import add_into, group_sum
+from styringskerne.engine.columns import (
+    UNIT_CODES,
+    UNIT_DAY,
+    UNIT_MONTH,
+    UNIT_ONCE,
+    UNIT_WEEK,
+    SegmentColumns,
+    build_segment_columns,
+)
+from styringskerne.engine.cumulative import cumulative_cost, rounded_ratio
+from styringskerne.engine.daily import daily_by_group
+from styringskerne.engine.projection import cumulative_at, grouped_interval_costs, interval_costs
+
+__all__ = [
+    "UNIT_CODES",
+    "UNIT_DAY",
+    "UNIT_MONTH",
+    "UNIT_ONCE",
+    "UNIT_WEEK",
+    "SegmentColumns",
+    "add_into",
+    "build_segment_columns",
+    "cumulative_at",
+    "cumulative_cost",
+    "daily_by_group",
+    "group_sum",
+    "grouped_interval_costs",
+    "interval_costs",
+    "rounded_ratio",
+]

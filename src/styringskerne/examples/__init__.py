@@ -1,0 +1,9 @@
+"""Bundled example data (eksempeldata): a synthetic municipality for demos, docs and tests."""
+
+from styringskerne.examples.municipality import (
+    IKAST_BRANDE_PACKAGES,
+    ExampleMunicipality,
+    example_municipality,
+)
+
+__all__ = ["IKAST_BRANDE_PACKAGES", "ExampleMunicipality", "example_municipality"]

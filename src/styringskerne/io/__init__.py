@@ -1,0 +1,25 @@
+"""Import and export at the edges (ind- og udlæsning): CSV files with row-level error reports."""
+
+from styringskerne.io.csv import (
+    ACTUAL_COLUMNS,
+    DISPOSITION_COLUMNS,
+    ImportResult,
+    load_actuals,
+    load_dispositions,
+    read_actuals,
+    read_dispositions,
+    write_actuals,
+    write_dispositions,
+)
+
+__all__ = [
+    "ACTUAL_COLUMNS",
+    "DISPOSITION_COLUMNS",
+    "ImportResult",
+    "load_actuals",
+    "load_dispositions",
+    "read_actuals",
+    "read_dispositions",
+    "write_actuals",
+    "write_dispositions",
+]

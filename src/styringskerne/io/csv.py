@@ -1,0 +1,345 @@
+"""CSV import and export of dispositions and actuals (indlæsning af CSV-filer).
+
+Dispositions: one row per price segment, header
+``disposition_id,citizen_id,service,account,provider,start,end,unit,rate,quantity,probability``.
+Several rows with one ``disposition_id`` are that disposition's price segments. ``rate`` is in
+kroner with ``.`` or Danish ``,`` decimals; ``end``, ``account``, ``quantity`` and
+``probability`` may be empty. Actuals: ``citizen_id,account,date,amount``.
+
+The delimiter (``,`` or ``;``) is detected from the header; UTF-8 with or without a BOM is
+read. Every row is either loaded or reported with its line number, column and reason; one bad
+row never hides another.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Final, Generic, TypeVar
+
+import attrs
+
+from styringskerne.calendar import parse_date
+from styringskerne.catalogue import ServiceCatalogue
+from styringskerne.cpr import mask_id, mask_text
+from styringskerne.dispositions import Actual, Disposition
+from styringskerne.errors import ImportFailedError, RowError, StyringskerneError
+from styringskerne.money import Money
+from styringskerne.quantities import to_probability, to_quantity
+from styringskerne.tariffs import PriceSegment, Unit
+
+__all__ = [
+    "ACTUAL_COLUMNS",
+    "DISPOSITION_COLUMNS",
+    "ImportResult",
+    "load_actuals",
+    "load_dispositions",
+    "read_actuals",
+    "read_dispositions",
+    "write_actuals",
+    "write_dispositions",
+]
+
+DISPOSITION_COLUMNS: Final = (
+    "disposition_id",
+    "citizen_id",
+    "service",
+    "account",
+    "provider",
+    "start",
+    "end",
+    "unit",
+    "rate",
+    "quantity",
+    "probability",
+)
+ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
+_OPTIONAL: Final = frozenset({"end", "account", "provider", "quantity", "probability"})
+_SHARED: Final = ("citizen_id", "service", "account", "provider", "probability")
+"""Columns that must agree on every row of one disposition."""
+
+T = TypeVar("T")
+Source = str | Path
+
+
+@attrs.frozen
+class ImportResult(Generic[T]):
+    """What an import loaded and what it rejected (indlæsningsresultat)."""
+
+    items: tuple[T, ...]
+    errors: tuple[RowError, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every row was loaded."""
+        return not self.errors
+
+
+def _read_text(source: Source) -> str:
+    data = Path(source).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailedError(
+            str(source),
+            [
+                RowError(
+                    line=0, column="", reason=f"not UTF-8 text (byte {error.start}); save as UTF-8"
+                )
+            ],
+        ) from None
+
+
+def _rows(
+    text: str, columns: Sequence[str], source: str
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Data rows as (line number, {column: text}) and the errors of the file's shape."""
+    lines = text.splitlines()
+    header_line = lines[0] if lines else ""
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader, [])]
+    missing = [name for name in columns if name not in header]
+    unknown = [name for name in header if name not in columns]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        reason = "; ".join(parts) + f"; the header must be {','.join(columns)}"
+        return [], [RowError(line=1, column="", reason=reason)]
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RowError] = []
+    for fields in reader:
+        line = reader.line_num
+        if not any(field.strip() for field in fields):
+            continue  # a blank line holds no row
+        if len(fields) != len(header):
+            errors.append(
+                RowError(
+                    line=line,
+                    column="",
+                    reason=f"has {len(fields)} fields; the header has {len(header)} "
+                    f"(delimiter {delimiter!r})",
+                )
+            )
+            continue
+        rows.append(
+            (line, {name: value.strip() for name, value in zip(header, fields, strict=True)})
+        )
+    return rows, errors
+
+
+def _parse_field(
+    line: int, column: str, text: str, parse: Callable[[str], T], errors: list[RowError]
+) -> T | None:
+    try:
+        return parse(text)
+    except StyringskerneError as error:
+        errors.append(RowError(line=line, column=column, reason=mask_text(str(error))))
+        return None
+
+
+@attrs.frozen
+class _SegmentRow:
+    line: int
+    fields: dict[str, str]
+    segment: PriceSegment
+
+
+def read_dispositions(
+    source: Source, *, catalogue: ServiceCatalogue | None = None
+) -> ImportResult[Disposition]:
+    """Read a dispositions CSV: the dispositions that loaded and every rejected row."""
+    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    rows, errors = _rows(_read_text(source), DISPOSITION_COLUMNS, str(source))
+    groups: dict[str, list[_SegmentRow]] = {}
+    failed: dict[str, int] = {}
+    for line, fields in rows:
+        row_errors: list[RowError] = []
+        for name in DISPOSITION_COLUMNS:
+            if name not in _OPTIONAL and not fields[name]:
+                row_errors.append(RowError(line=line, column=name, reason="is empty"))
+        service = fields["service"]
+        if service and not fields["account"] and service not in catalogue:
+            row_errors.append(
+                RowError(
+                    line=line,
+                    column="service",
+                    reason=f"{service!r} is not in the catalogue and 'account' is empty; give an "
+                    f"account or use one of {', '.join(s.code for s in catalogue)}",
+                )
+            )
+        start = _parse_field(line, "start", fields["start"], parse_date, row_errors)
+        end = (
+            _parse_field(line, "end", fields["end"], parse_date, row_errors)
+            if fields["end"]
+            else None
+        )
+        unit = _parse_field(line, "unit", fields["unit"], Unit.parse, row_errors)
+        rate = _parse_field(line, "rate", fields["rate"], Money.parse, row_errors)
+        quantity = _parse_field(
+            line, "quantity", fields["quantity"] or "1", to_quantity, row_errors
+        )
+        _parse_field(line, "probability", fields["probability"] or "1", to_probability, row_errors)
+        segment = None
+        if not row_errors and start and unit and rate is not None and quantity is not None:
+            try:
+                segment = PriceSegment(
+                    start=start, end=end, rate=rate, unit=unit, quantity=quantity
+                )
+            except StyringskerneError as error:
+                row_errors.append(RowError(line=line, column="end", reason=mask_text(str(error))))
+        key = fields["disposition_id"]
+        if row_errors or segment is None:
+            errors.extend(row_errors)
+            failed.setdefault(key, line)
+            groups.setdefault(key, [])
+            continue
+        group = groups.setdefault(key, [])
+        if group:
+            first = group[0]
+            for name in _SHARED:
+                if fields[name] != first.fields[name]:
+                    shown = mask_id(fields[name]) if name == "citizen_id" else fields[name]
+                    errors.append(
+                        RowError(
+                            line=line,
+                            column=name,
+                            reason=f"{shown!r} differs from line {first.line} of disposition "
+                            f"{key!r}; every row of one disposition must agree on it",
+                        )
+                    )
+                    failed.setdefault(key, line)
+        group.append(_SegmentRow(line=line, fields=fields, segment=segment))
+    dispositions: list[Disposition] = []
+    for key, group in groups.items():
+        if key in failed:  # every other row of a rejected disposition is reported too
+            errors.extend(
+                RowError(
+                    line=row.line,
+                    column="disposition_id",
+                    reason=f"not loaded: line {failed[key]} of disposition {key!r} is invalid",
+                )
+                for row in group
+            )
+            continue
+        shared = group[0].fields
+        try:
+            dispositions.append(
+                Disposition(
+                    id=key,
+                    citizen_id=shared["citizen_id"],
+                    service=shared["service"],
+                    account=shared["account"] or None,
+                    provider=shared["provider"] or None,
+                    probability=shared["probability"] or "1",
+                    segments=tuple(row.segment for row in group),
+                )
+            )
+        except StyringskerneError as error:
+            errors.extend(
+                RowError(line=row.line, column="start", reason=mask_text(str(error)))
+                for row in group
+            )
+    return ImportResult(tuple(dispositions), tuple(sorted(errors, key=lambda e: e.line)))
+
+
+def read_actuals(source: Source) -> ImportResult[Actual]:
+    """Read an actuals CSV (``citizen_id,account,date,amount``)."""
+    rows, errors = _rows(_read_text(source), ACTUAL_COLUMNS, str(source))
+    actuals: list[Actual] = []
+    for line, fields in rows:
+        row_errors = [
+            RowError(line=line, column=name, reason="is empty")
+            for name in ACTUAL_COLUMNS
+            if not fields[name]
+        ]
+        day = _parse_field(line, "date", fields["date"], parse_date, row_errors)
+        amount = _parse_field(line, "amount", fields["amount"], Money.parse, row_errors)
+        if row_errors or day is None or amount is None:
+            errors.extend(row_errors)
+            continue
+        actuals.append(
+            Actual(
+                citizen_id=fields["citizen_id"], account=fields["account"], date=day, amount=amount
+            )
+        )
+    return ImportResult(tuple(actuals), tuple(sorted(errors, key=lambda e: e.line)))
+
+
+def _strict(result: ImportResult[T], source: Source) -> tuple[T, ...]:
+    if result.errors:
+        raise ImportFailedError(str(source), result.errors)
+    return result.items
+
+
+def load_dispositions(
+    source: Source, *, catalogue: ServiceCatalogue | None = None
+) -> tuple[Disposition, ...]:
+    """Read a dispositions CSV, raising :class:`ImportFailedError` with every row error if any."""
+    return _strict(read_dispositions(source, catalogue=catalogue), source)
+
+
+def load_actuals(source: Source) -> tuple[Actual, ...]:
+    """Read an actuals CSV, raising :class:`ImportFailedError` with every row error if any."""
+    return _strict(read_actuals(source), source)
+
+
+def _format_fraction(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _disposition_rows(dispositions: Iterable[Disposition]) -> Iterator[list[str]]:
+    for disposition in dispositions:
+        for segment in disposition.segments:
+            yield [
+                disposition.id,
+                disposition.citizen_id,
+                disposition.service,
+                disposition.account or "",
+                disposition.provider or "",
+                segment.start.isoformat(),
+                "" if segment.end is None else segment.end.isoformat(),
+                segment.unit.value,
+                segment.rate.to_string(),
+                _format_fraction(segment.quantity),
+                _format_fraction(disposition.probability),
+            ]
+
+
+def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
+    """Write actual postings as CSV; returns the number of rows."""
+    count = 0
+    with Path(target).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTUAL_COLUMNS)
+        for actual in actuals:
+            writer.writerow(
+                [
+                    actual.citizen_id,
+                    actual.account,
+                    actual.date.isoformat(),
+                    actual.amount.to_string(),
+                ]
+            )
+            count += 1
+    return count
+
+
+def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> int:
+    """Write dispositions as CSV (one row per price segment); returns the number of rows."""
+    count = 0
+    with Path(target).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(DISPOSITION_COLUMNS)
+        for row in _disposition_rows(dispositions):
+            writer.writerow(row)
+            count += 1
+    return count

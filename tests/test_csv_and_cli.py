@@ -1,0 +1,211 @@
+"""CSV import with row-level errors, and the command line (issue: CSV in, JSON out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from styringskerne import DispositionLedger, Money
+from styringskerne.cli import main
+from styringskerne.examples import example_municipality
+from styringskerne.io import load_dispositions, read_actuals, read_dispositions, write_dispositions
+
+HEADER = (
+    "disposition_id,citizen_id,service,account,provider,start,end,unit,rate,quantity,probability"
+)
+GOOD = [
+    "D1,010190-1234,SEL108,,Engvang,2024-01-01,2024-06-30,day,1149.00,,",
+    "D1,010190-1234,SEL108,,Engvang,2024-07-01,,day,1349.00,,",
+    "D2,B-2,SEL85,,Bostøtten,2024-03-01,2024-12-31,week,520.00,6,",
+    "D3,B-3,ABL105,5.38.51,Lærkevej,01-07-2024,,day,949,,1/3",
+]
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "d.csv", *, bom: bool = False) -> Path:
+    path = tmp_path / name
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_good_file_loads_every_row(tmp_path: Path) -> None:
+    result = read_dispositions(write(tmp_path, [HEADER, *GOOD]))
+    assert result.ok
+    assert [d.id for d in result.items] == ["D1", "D2", "D3"]
+    assert len(result.items[0].segments) == 2
+    assert result.items[2].probability.denominator == 3
+
+
+def test_semicolon_danish_decimals_and_bom(tmp_path: Path) -> None:
+    lines = [HEADER.replace(",", ";"), "D1;B-1;SEL108;;;2024-01-01;;day;1.149,50;;"]
+    (disposition,) = load_dispositions(write(tmp_path, lines, bom=True))
+    assert disposition.segments[0].rate == Money.of("1149.50")
+
+
+def test_every_bad_row_is_reported_and_none_is_dropped(tmp_path: Path) -> None:
+    bad = [
+        HEADER,
+        "D1,B-1,SEL108,,,2024-01-01,,day,1149.00,,",  # line 2: good
+        "D2,0101901234,SEL108,,,2024-13-01,,day,1149.00,,",  # line 3: bad start
+        "D3,B-3,SEL85,,,2024-01-01,,hour,520,,",  # line 4: bad unit
+        "D4,B-4,SEL999,,,2024-01-01,,day,100,,",  # line 5: unknown service, no account
+        "D5,B-5,SEL108,,,2024-01-01,2023-01-01,day,100,,",  # line 6: end before start
+        "D6,B-6,SEL108,,,2024-01-01,,day,1.149,,",  # line 7: ambiguous amount
+        "D7,B-7,SEL108,,,2024-01-01,,day,100,,2",  # line 8: probability above 1
+        "D8,B-8,SEL108,,,2024-01-01,2024-03-01,day,100,,",  # line 9: overlaps line 10
+        "D8,B-8,SEL108,,,2024-02-01,,day,110,,",  # line 10
+        "D9,B-9,SEL108,,,2024-01-01,2024-01-31,day,100,,",  # line 11: good alone...
+        "D9,B-10,SEL108,,,2024-02-01,,day,100,,",  # line 12: ...but citizen differs
+        "D10,B-1,SEL108,,,2024-01-01,,day",  # line 13: too few fields
+    ]
+    result = read_dispositions(write(tmp_path, bad))
+    assert [d.id for d in result.items] == ["D1"]
+    reported = {error.line for error in result.errors}
+    assert reported == set(range(3, 14))
+    text = "\n".join(str(error) for error in result.errors)
+    assert "0101901234" not in text
+    assert "line 4, column 'unit'" in text
+    assert "line 5, column 'service'" in text
+    assert "line 7, column 'rate'" in text
+    assert "line 8, column 'probability'" in text
+    assert "overlaps" in text
+    assert "line 12, column 'citizen_id'" in text
+    assert "line 11, column 'disposition_id': not loaded: line 12" in text
+
+
+def test_header_problems_are_named(tmp_path: Path) -> None:
+    result = read_dispositions(write(tmp_path, ["disposition_id,citizen_id,probabilty"]))
+    (error,) = result.errors
+    assert error.line == 1
+    assert "missing column(s)" in error.reason
+    assert "unknown column(s) probabilty" in error.reason
+
+
+def test_actuals_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        ["citizen_id,account,date,amount", "B-1,5.38.50,2024-01-31,35.619,00", "B-1,5.38.50,x,1"],
+        "a.csv",
+    )
+    result = read_actuals(path)
+    # A ',' delimiter and a Danish decimal comma clash: line 2 has too many fields.
+    assert {error.line for error in result.errors} == {2, 3}
+
+
+def test_write_and_read_round_trip(tmp_path: Path) -> None:
+    town = example_municipality(2024)
+    path = tmp_path / "town.csv"
+    write_dispositions(town.dispositions, path)
+    again = load_dispositions(path)
+    assert again == town.dispositions
+
+
+def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, [HEADER, *GOOD])
+    actuals = write(
+        tmp_path, ["citizen_id;account;date;amount", "B-2;5.38.39;2024-03-31;1.000,00"], "a.csv"
+    )
+    code = main(
+        [
+            "ledger",
+            "--dispositions",
+            str(path),
+            "--actuals",
+            str(actuals),
+            "--year",
+            "2024",
+            "--as-of",
+            "2024-03-31",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert set(data) == {"year", "as_of", "totals", "by_account", "by_citizen"}
+    assert set(data["totals"]) >= {
+        "booked_to_date",
+        "computed_to_date",
+        "disposed_rest_of_year",
+        "expected",
+    }
+    assert data["by_citizen"]["010190-****"]["computed_to_date"] == "104559.00"  # 91 × 1.149
+    assert data["by_citizen"]["B-2"]["booked_to_date"] == "1000.00"
+    assert "1234" not in out
+    ledger = DispositionLedger(load_dispositions(path))
+    assert data["totals"]["expected"] == ledger.full_year_cost(2024).total.to_string()
+
+
+def test_cli_show_cpr_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, [HEADER, *GOOD])
+    assert (
+        main(
+            [
+                "ledger",
+                "--dispositions",
+                str(path),
+                "--as-of",
+                "2024-03-31",
+                "--show-cpr",
+                "--by",
+                "citizen",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "010190-1234" in out
+    assert "Disposition ledger 2024 as of 2024-03-31" in out
+
+
+def test_cli_bad_input_exits_non_zero_with_the_row_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, [HEADER, GOOD[0], "D9,0101901234,SEL108,,,2024-01-01,,day,abc,,"])
+    assert main(["ledger", "--dispositions", str(path), "--as-of", "2024-03-31"]) == 1
+    captured = capsys.readouterr()
+    assert "line 3, column 'rate'" in captured.err
+    assert "0101901234" not in captured.err
+    assert captured.out == ""
+
+
+def test_cli_demo_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--as-of", "2024-06-30", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Disposition ledger 2024 as of 2024-06-30" in out
+    assert (tmp_path / "dispositions.csv").stat().st_size > 0
+    assert (
+        main(
+            [
+                "ledger",
+                "--dispositions",
+                str(tmp_path / "dispositions.csv"),
+                "--actuals",
+                str(tmp_path / "actuals.csv"),
+                "--as-of",
+                "2024-06-30",
+            ]
+        )
+        == 0
+    )
+    again = capsys.readouterr().out
+    total_line = next(line for line in out.splitlines() if line.startswith("Total"))
+    assert total_line in again
+
+
+def test_example_municipality_proportions() -> None:
+    """Citizens per service follow VIVE 2018 *Bilagstabel 4* per 10.000 aged 18-64."""
+    town = example_municipality(2024, actuals_through=dt.date(2024, 6, 30))
+    counts: dict[str, int] = {}
+    for disposition in town.dispositions:
+        if not disposition.id.endswith("-S") and disposition.probability == 1:
+            counts[disposition.service] = counts.get(disposition.service, 0) + 1
+    assert counts["SEL85"] == round(147 * 3.5)
+    assert counts["SEL108"] == round(13 * 3.5)
+    assert counts["SEL107"] == round(22 * 3.5)
+    assert counts["ABL105"] == round(56 * 3.5)
+    assert any(d.probability < 1 for d in town.dispositions)
+    assert max(a.date for a in town.actuals) == dt.date(2024, 6, 30)

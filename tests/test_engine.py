@@ -1,0 +1,158 @@
+"""Properties of the vectorised engine against the plain per-day reference (DOMAIN § 2, § 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from styringskerne import DispositionLedger, day_number
+from styringskerne.engine import daily_by_group, rounded_ratio
+from tests import reference
+from tests.strategies import DATES, disposition_lists
+
+ranges = st.tuples(DATES, st.integers(min_value=0, max_value=120)).map(
+    lambda pair: (pair[0], pair[0] + dt.timedelta(days=pair[1]))
+)
+
+
+@given(
+    numerator=st.integers(-(10**12), 10**12),
+    units=st.integers(0, 10**5),
+    denominator=st.integers(1, 10**9),
+)
+def test_rounded_ratio_is_exact_half_even(numerator: int, units: int, denominator: int) -> None:
+    from fractions import Fraction
+
+    got = rounded_ratio(
+        np.array([numerator], np.int64),
+        np.array([units], np.int64),
+        np.array([denominator], np.int64),
+    )
+    assert int(got[0]) == round(Fraction(numerator * units, denominator))
+
+
+@given(dispositions=disposition_lists(), period=ranges)
+def test_cost_by_citizen_equals_reference(dispositions, period) -> None:
+    first, last = period
+    ledger = DispositionLedger(dispositions)
+    got = ledger.cost(first, last, by="citizen").to_mapping()
+    expected = reference.cost_by(dispositions, first, last, "citizen_id")
+    assert {key: value.ore for key, value in got.items()} == {
+        key: expected.get(key, 0) for key in got
+    }
+
+
+@given(dispositions=disposition_lists(), period=ranges, factor=st.sampled_from([0.0, 4.0, 1e9]))
+def test_daily_equals_reference_on_every_path(dispositions, period, factor) -> None:
+    """Constant, periodic and expanded paths all give the reference's daily amounts."""
+    first, last = period
+    ledger = DispositionLedger(dispositions)
+    columns = ledger._segments
+    codes = np.zeros(len(columns), dtype=np.int64)
+    got = daily_by_group(
+        columns, codes, 1, day_number(first), day_number(last) + 1, phase_cost_factor=factor
+    )
+    assert got[0].tolist() == reference.daily_total(dispositions, first, last)
+
+
+@given(dispositions=disposition_lists(), period=ranges)
+def test_daily_by_group_sums_to_cost(dispositions, period) -> None:
+    first, last = period
+    ledger = DispositionLedger(dispositions)
+    for by in ("account", "citizen", "service", None):
+        daily = ledger.daily(first, last, by=by)
+        cost = ledger.cost(first, last, by=by)
+        assert daily.values.sum(axis=1).tolist() == cost.amounts.tolist()
+
+
+@given(
+    dispositions=disposition_lists(), start=DATES, cuts=st.lists(st.integers(1, 400), max_size=5)
+)
+def test_cost_is_additive_over_any_partition(dispositions, start, cuts) -> None:
+    ledger = DispositionLedger(dispositions)
+    points = sorted({start + dt.timedelta(days=offset) for offset in cuts} | {start})
+    end = start + dt.timedelta(days=401)
+    whole = ledger.cost(start, end, by="citizen").amounts
+    parts = [
+        ledger.cost(a, b - dt.timedelta(days=1), by="citizen").amounts
+        for a, b in zip(points, [*points[1:], end + dt.timedelta(days=1)], strict=True)
+    ]
+    assert np.sum(parts, axis=0).tolist() == whole.tolist()
+
+
+@given(dispositions=disposition_lists(), year=st.integers(2022, 2026), day=st.integers(0, 365))
+def test_to_date_plus_rest_of_year_is_the_whole_year(dispositions, year, day) -> None:
+    """Figur 6.1: computed to date + disposed rest of year = the year's cost, for any as-of date."""
+    as_of = min(dt.date(year, 1, 1) + dt.timedelta(days=day), dt.date(year, 12, 31))
+    ledger = DispositionLedger(dispositions)
+    status = ledger.as_of(as_of)
+    whole = ledger.full_year_cost(year, by="citizen")
+    for citizen, row in status.by_citizen.items():
+        assert row.expected == whole[citizen]
+    assert status.total.expected == whole.total
+
+
+@given(dispositions=disposition_lists(), as_of=DATES)
+def test_totals_by_account_citizen_and_overall_agree(dispositions, as_of) -> None:
+    status = DispositionLedger(dispositions).as_of(as_of)
+    for table in (status.by("account"), status.by("citizen")):
+        assert table.values.sum(axis=0).tolist() == [
+            status.total.booked_to_date.ore,
+            status.total.computed_to_date.ore,
+            status.total.disposed_rest_of_year.ore,
+        ]
+
+
+@given(dispositions=disposition_lists(), year=st.integers(2022, 2026), seed=st.integers(0, 1000))
+def test_shuffling_the_input_changes_nothing(dispositions, year, seed) -> None:
+    shuffled = list(dispositions)
+    random.Random(seed).shuffle(shuffled)
+    one, two = DispositionLedger(dispositions), DispositionLedger(shuffled)
+    assert one.monthly(year, by="citizen").to_dict() == two.monthly(year, by="citizen").to_dict()
+    assert one.as_of(dt.date(year, 6, 30)).to_dict() == two.as_of(dt.date(year, 6, 30)).to_dict()
+
+
+@given(dispositions=disposition_lists(), year=st.integers(2022, 2026))
+def test_months_add_up_to_the_year(dispositions, year) -> None:
+    ledger = DispositionLedger(dispositions)
+    monthly = ledger.monthly(year, by="account")
+    assert (
+        monthly.values.sum(axis=1).tolist()
+        == ledger.full_year_cost(year, by="account").amounts.tolist()
+    )
+
+
+def test_periodic_path_with_many_segments_matches_expansion() -> None:
+    """Thousands of weekly segments: the periodic path must equal listing every day."""
+    rng = np.random.default_rng(7)
+    size = 3000
+    start = rng.integers(day_number(dt.date(2023, 1, 1)), day_number(dt.date(2025, 1, 1)), size)
+    ledger = DispositionLedger.from_arrays(
+        citizen_id=np.arange(size),
+        account=rng.choice(np.array(["a", "b", "c"]), size),
+        start=start.astype("datetime64[D]"),
+        end=(start + rng.integers(0, 500, size)).astype("datetime64[D]"),
+        unit=rng.choice(np.array(["day", "week"]), size),
+        rate_ore=rng.integers(1, 10**6, size),
+        quantity=rng.integers(1, 20, size),
+        probability=rng.choice(np.array([1.0, 0.5, 1 / 3]), size),
+    )
+    columns = ledger._segments
+    codes = ledger._dimensions["account"].codes
+    first, stop = day_number(dt.date(2023, 6, 1)), day_number(dt.date(2025, 6, 1))
+    fast = daily_by_group(columns, codes, 3, first, stop, phase_cost_factor=1e9)
+    listed = daily_by_group(columns, codes, 3, first, stop, phase_cost_factor=0.0)
+    assert np.array_equal(fast, listed)
+
+
+@pytest.mark.parametrize("by", ["account", "citizen", "provider", "service", "disposition", None])
+def test_every_dimension_is_accepted(by) -> None:
+    from tests.test_ledger import residential
+
+    ledger = DispositionLedger([residential()])
+    assert ledger.cost(dt.date(2024, 1, 1), dt.date(2024, 1, 31), by=by).total.ore == 31 * 100_000

@@ -1,0 +1,82 @@
+"""Pins the public API: a change to these names is a deliberate, reviewed change."""
+
+from __future__ import annotations
+
+import importlib
+
+import styringskerne
+
+PUBLIC = [
+    "DIMENSIONS",
+    "Actual",
+    "AmountSeries",
+    "AmountTable",
+    "BudgetYear",
+    "Citizen",
+    "DateRange",
+    "Disposition",
+    "DispositionError",
+    "DispositionLedger",
+    "ImportFailedError",
+    "LedgerRow",
+    "LedgerStatus",
+    "LedgerTable",
+    "Money",
+    "MoneyError",
+    "PriceSegment",
+    "RowError",
+    "ServiceCatalogue",
+    "ServiceType",
+    "StyringskerneError",
+    "Tariff",
+    "TariffError",
+    "TariffPrice",
+    "Unit",
+    "__version__",
+    "age_on",
+    "cpr_birth_date",
+    "day_number",
+    "from_day_number",
+    "is_cpr_shaped",
+    "mask_id",
+    "parse_date",
+]
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(styringskerne.__all__) == sorted(PUBLIC)
+    for name in PUBLIC:
+        assert hasattr(styringskerne, name), name
+
+
+def test_every_error_is_a_value_error_under_one_root() -> None:
+    for name in ("DispositionError", "ImportFailedError", "MoneyError", "TariffError"):
+        error = getattr(styringskerne, name)
+        assert issubclass(error, styringskerne.StyringskerneError)
+    assert issubclass(styringskerne.StyringskerneError, ValueError)
+
+
+def test_every_public_docstring_names_its_danish_term() -> None:
+    """House rule: each public docstring names its Danish term in its first line."""
+    missing = []
+    for name in PUBLIC:
+        item = getattr(styringskerne, name)
+        if name.startswith("__") or name == "DIMENSIONS":
+            continue
+        first_line = (item.__doc__ or "").strip().splitlines()[0]
+        if "(" not in first_line:
+            missing.append(f"{name}: {first_line}")
+    assert not missing, missing
+
+
+def test_engine_imports_nothing_from_the_domain_layer() -> None:
+    import ast
+    import pathlib
+
+    engine = pathlib.Path(importlib.import_module("styringskerne.engine").__file__).parent
+    allowed = {"styringskerne.engine", "styringskerne.errors"}
+    for path in engine.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("styringskerne"):
+                assert any((node.module or "").startswith(a) for a in allowed), (path, node.module)
