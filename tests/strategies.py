@@ -16,7 +16,7 @@ CITIZENS = st.sampled_from(["B-1", "B-2", "B-3", "010190-1234", "311299-4321"])
 PROVIDERS = st.sampled_from(["Bofællesskabet", "Egen bostøtte", "Region"])
 
 money_ore = st.integers(min_value=-(10**9), max_value=10**9)
-rates = st.integers(min_value=0, max_value=5_000_000)  # up to 50.000 kr. per unit
+rates = st.integers(min_value=-1_000_000, max_value=5_000_000)  # corrections may be negative
 quantities = st.one_of(
     st.just(Fraction(1)),
     st.integers(min_value=0, max_value=40).map(Fraction),

@@ -209,3 +209,28 @@ def test_example_municipality_proportions() -> None:
     assert counts["ABL105"] == round(56 * 3.5)
     assert any(d.probability < 1 for d in town.dispositions)
     assert max(a.date for a in town.actuals) == dt.date(2024, 6, 30)
+
+
+def test_row_errors_mask_cpr_numbers_in_any_column(tmp_path: Path) -> None:
+    """A CPR number used as a disposition id is masked in the 'not loaded' report too."""
+    rows = [
+        HEADER,
+        "0101901234-1,B-1,SEL108,,,2024-01-01,2024-01-31,day,100,,",
+        "0101901234-1,B-1,SEL108,,,2024-02-01,,week,x,,",
+    ]
+    result = read_dispositions(write(tmp_path, rows))
+    text = "\n".join(str(error) for error in result.errors)
+    assert len(result.errors) == 2
+    assert "0101901234" not in text
+    assert "010190-****" in text
+
+
+def test_amount_results_convert_to_json(tmp_path: Path) -> None:
+    ledger = DispositionLedger(load_dispositions(write(tmp_path, [HEADER, *GOOD])))
+    table = json.loads(
+        ledger.cost(dt.date(2024, 1, 1), dt.date(2024, 1, 31), by="citizen").to_json()
+    )
+    assert table == {"010190-****": "35619.00", "B-2": "0.00", "B-3": "0.00"}
+    series = json.loads(ledger.monthly(2024).to_json())
+    assert series["periods"][0] == "2024-01-01"
+    assert series["rows"]["total"][0] == "35619.00"

@@ -20,7 +20,7 @@ from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
 from styringskerne.errors import DispositionError
 from styringskerne.money import Money, MoneyLike, to_money
 from styringskerne.quantities import Exact, to_probability
-from styringskerne.tariffs import PriceSegment, Tariff, Unit
+from styringskerne.tariffs import PriceSegment, Tariff, TariffPrice, Unit
 
 __all__ = ["Actual", "Citizen", "Disposition"]
 
@@ -150,17 +150,15 @@ class Disposition:
         probability: Exact = 1,
     ) -> Disposition:
         """A disposition with one price over its whole period."""
-        if end is not None and end < start:
-            raise DispositionError(
-                f"disposition {id!r}: 'end' {end.isoformat()} is before 'start' "
-                f"{start.isoformat()}; the end date is inclusive"
-            )
-        segment = PriceSegment(start=start, end=end, rate=rate, unit=unit, quantity=quantity)
-        return cls(
+        price = TariffPrice(valid_from=start, rate=rate)
+        return cls.from_tariff(
             id=id,
             citizen_id=citizen_id,
             service=service,
-            segments=(segment,),
+            tariff=Tariff(code=id, unit=unit, prices=(price,)),
+            start=start,
+            end=end,
+            quantity=quantity,
             provider=provider,
             account=account,
             probability=probability,

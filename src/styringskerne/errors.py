@@ -36,6 +36,13 @@ class DispositionError(StyringskerneError):
     """An invalid disposition (ugyldig disposition): overlaps, bad dates or probability."""
 
 
+def _masked(text: str) -> str:
+    # Imported here: styringskerne.cpr itself raises errors defined in this module.
+    from styringskerne.cpr import mask_text
+
+    return mask_text(text)
+
+
 @attrs.frozen(kw_only=True)
 class RowError:
     """One rejected row of an import (fejl i række).
@@ -43,12 +50,12 @@ class RowError:
     Attributes:
         line: 1-based line number in the file (the header is line 1).
         column: the column that is wrong, or ``""`` when the whole row is.
-        reason: what is wrong and what would be valid. CPR numbers are already masked.
+        reason: what is wrong and what would be valid; CPR numbers in it are masked.
     """
 
     line: int
     column: str
-    reason: str
+    reason: str = attrs.field(converter=_masked)
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column '{self.column}'" if self.column else "")

@@ -254,6 +254,10 @@ class AmountTable:
         """Labels and int64 øre amounts."""
         return self.labels, self.amounts
 
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class AmountSeries:
@@ -295,3 +299,7 @@ class AmountSeries:
                 for key, row in zip(keys, self.values.tolist(), strict=True)
             },
         }
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)

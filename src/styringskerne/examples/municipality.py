@@ -98,12 +98,21 @@ def _day(rng: np.random.Generator, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=int(rng.integers(0, (last - first).days + 1)))
 
 
-def _residential_tariff(service: str, rng: np.random.Generator, year: int) -> tuple[str, Tariff]:
-    level = str(rng.choice(["C", "D", "E"], p=[0.45, 0.45, 0.10]))
-    packages = IKAST_BRANDE_PACKAGES[level]
-    code, price = packages[int(rng.integers(0, len(packages)))]
-    per_day = Fraction(_BASE_PER_DAY[service] + price)
-    return code, _tariff(f"{service} pakke {code}", "day", per_day, year)
+def _service_tariff(service: str, rng: np.random.Generator, year: int) -> tuple[Tariff, int]:
+    """A tariff for a service and the quantity it is granted in (hours a week, or 1)."""
+    if service in _BASE_PER_DAY:
+        level = str(rng.choice(["C", "D", "E"], p=[0.45, 0.45, 0.10]))
+        packages = IKAST_BRANDE_PACKAGES[level]
+        code, price = packages[int(rng.integers(0, len(packages)))]
+        per_day = Fraction(_BASE_PER_DAY[service] + price)
+        return _tariff(f"{service} pakke {code}", "day", per_day, year), 1
+    if service == "SEL85":
+        hours = int(rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8, 10]))
+        return _tariff("SEL85 time", "week", Fraction(_HOURLY_PRICE), year), hours
+    if service == "SEL82":
+        return _tariff("SEL82 gruppeforløb", "week", Fraction(380), year), 1
+    monthly = Fraction(int(rng.integers(7, 16)) * 1000)
+    return _tariff(f"{service} dagtilbud", "month", monthly, year), 1
 
 
 def example_municipality(
@@ -153,18 +162,7 @@ def example_municipality(
             end = None
             if rng.random() < turnover:
                 end = _day(rng, max(start, first_of_year), last_of_year + dt.timedelta(days=180))
-            quantity: Fraction | int = 1
-            if service in _BASE_PER_DAY:
-                _, tariff = _residential_tariff(service, rng, year)
-            elif service == "SEL85":
-                tariff = _tariff("SEL85 time", "week", Fraction(_HOURLY_PRICE), year)
-                quantity = int(rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8, 10]))
-            elif service == "SEL82":
-                tariff = _tariff("SEL82 gruppeforløb", "week", Fraction(380), year)
-            else:
-                tariff = _tariff(
-                    f"{service} dagtilbud", "month", Fraction(int(rng.integers(7, 16)) * 1000), year
-                )
+            tariff, quantity = _service_tariff(service, rng, year)
             disposition = Disposition.from_tariff(
                 id=f"D-{service}-{index + 1:04d}",
                 citizen_id=citizen,
@@ -215,17 +213,11 @@ def _youths(
         birthday = _day(rng, dt.date(year, 1, 1), dt.date(year, 12, 31))
         service = str(rng.choice(["ABL105", "SEL107", "SEL85"]))
         probability = Fraction(1, 2) if rng.random() < 0.5 else Fraction(1, 3)
-        citizen = new_citizen()
-        if service == "SEL85":
-            tariff = _tariff("SEL85 time", "week", Fraction(_HOURLY_PRICE), year)
-            quantity = 6
-        else:
-            _, tariff = _residential_tariff(service, rng, year)
-            quantity = 1
+        tariff, quantity = _service_tariff(service, rng, year)
         result.append(
             Disposition.from_tariff(
                 id=f"D-UNG-{index + 1:04d}",
-                citizen_id=citizen,
+                citizen_id=new_citizen(),
                 service=service,
                 tariff=tariff,
                 start=birthday,

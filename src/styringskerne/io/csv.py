@@ -24,7 +24,7 @@ import attrs
 
 from styringskerne.calendar import parse_date
 from styringskerne.catalogue import ServiceCatalogue
-from styringskerne.cpr import mask_id, mask_text
+from styringskerne.cpr import mask_id
 from styringskerne.dispositions import Actual, Disposition
 from styringskerne.errors import ImportFailedError, RowError, StyringskerneError
 from styringskerne.money import Money
@@ -140,7 +140,7 @@ def _parse_field(
     try:
         return parse(text)
     except StyringskerneError as error:
-        errors.append(RowError(line=line, column=column, reason=mask_text(str(error))))
+        errors.append(RowError(line=line, column=column, reason=str(error)))
         return None
 
 
@@ -193,7 +193,7 @@ def read_dispositions(
                     start=start, end=end, rate=rate, unit=unit, quantity=quantity
                 )
             except StyringskerneError as error:
-                row_errors.append(RowError(line=line, column="end", reason=mask_text(str(error))))
+                row_errors.append(RowError(line=line, column="end", reason=str(error)))
         key = fields["disposition_id"]
         if row_errors or segment is None:
             errors.extend(row_errors)
@@ -243,8 +243,7 @@ def read_dispositions(
             )
         except StyringskerneError as error:
             errors.extend(
-                RowError(line=row.line, column="start", reason=mask_text(str(error)))
-                for row in group
+                RowError(line=row.line, column="start", reason=str(error)) for row in group
             )
     return ImportResult(tuple(dispositions), tuple(sorted(errors, key=lambda e: e.line)))
 
