@@ -41,6 +41,7 @@ from styringskerne.engine import (
     grouped_interval_costs,
     interval_costs,
 )
+from styringskerne.engine.columns import readonly
 from styringskerne.errors import StyringskerneError
 from styringskerne.money import Money
 from styringskerne.quantities import to_fraction
@@ -68,11 +69,6 @@ class _Actuals:
     amount: NDArray[np.int64]
 
 
-def _readonly(array: NDArray[Any]) -> NDArray[Any]:
-    array.flags.writeable = False
-    return array
-
-
 def _encode(
     values: NDArray[Any], extra: NDArray[Any] | None = None
 ) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
@@ -83,9 +79,9 @@ def _encode(
     labels, codes = np.unique(combined, return_inverse=True)
     codes = codes.astype(np.int64).ravel()
     return (
-        _readonly(labels),
-        _readonly(codes[: values.size]),
-        _readonly(codes[values.size :]),
+        readonly(labels),
+        readonly(codes[: values.size]),
+        readonly(codes[values.size :]),
     )
 
 
@@ -358,8 +354,8 @@ class DispositionLedger:
             _Actuals(
                 citizen=actual_codes["citizen"],
                 account=actual_codes["account"],
-                day=_readonly(np.array([day_number(a.date) for a in actuals], dtype=np.int64)),
-                amount=_readonly(np.array([a.amount.ore for a in actuals], dtype=np.int64)),
+                day=readonly(np.array([day_number(a.date) for a in actuals], dtype=np.int64)),
+                amount=readonly(np.array([a.amount.ore for a in actuals], dtype=np.int64)),
             ),
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -67,6 +68,10 @@ def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
         array = array.copy()
         array.flags.writeable = False
     return array
+
+
+def _read_only_mapping(tables: Mapping[str, LedgerTable]) -> Mapping[str, LedgerTable]:
+    return MappingProxyType(dict(tables))
 
 
 @attrs.frozen(kw_only=True)
@@ -172,7 +177,7 @@ class LedgerStatus:
     year: int
     as_of: dt.date
     total: LedgerRow
-    tables: Mapping[str, LedgerTable] = attrs.field(repr=False)
+    tables: Mapping[str, LedgerTable] = attrs.field(repr=False, converter=_read_only_mapping)
 
     def by(self, dimension: str) -> LedgerTable:
         """The table of a dimension: ``"account"`` or ``"citizen"``."""

@@ -8,7 +8,7 @@ stays exact without Python objects.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import numpy as np
@@ -44,7 +44,10 @@ _MAX_NUMERATOR: Final = 2**62
 Int64Array = NDArray[np.int64]
 
 
-def readonly(array: NDArray[np.generic]) -> NDArray[np.generic]:
+_Array = TypeVar("_Array", bound="np.ndarray[Any, Any]")
+
+
+def readonly(array: _Array) -> _Array:
     """Return ``array`` flagged read-only (the engine never mutates its inputs)."""
     array.flags.writeable = False
     return array
@@ -91,15 +94,6 @@ class SegmentColumns:
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
-
-    def take(self, index: NDArray[np.intp]) -> SegmentColumns:
-        """The segments at ``index`` as new columns."""
-        return SegmentColumns(
-            *(
-                readonly(np.asarray(getattr(self, field.name))[index])
-                for field in attrs.fields(SegmentColumns)
-            )  # type: ignore[arg-type]
-        )
 
 
 def _as_int64(name: str, values: object, size: int | None = None) -> Int64Array:
@@ -174,12 +168,12 @@ def build_segment_columns(
     divisor[divisor == 0] = 1
     month, offset, days = month_parts(start_a)
     return SegmentColumns(
-        start=readonly(start_a.copy()),  # type: ignore[arg-type]
-        stop=readonly(stop_a.copy()),  # type: ignore[arg-type]
-        unit=readonly(unit_a.astype(np.int8)),  # type: ignore[arg-type]
-        numerator=readonly(numerator // divisor),  # type: ignore[arg-type]
-        denominator=readonly(denominator // divisor),  # type: ignore[arg-type]
-        start_month=readonly(month),  # type: ignore[arg-type]
-        start_month_offset=readonly(offset),  # type: ignore[arg-type]
-        start_month_days=readonly(days),  # type: ignore[arg-type]
+        start=readonly(start_a.copy()),
+        stop=readonly(stop_a.copy()),
+        unit=readonly(unit_a.astype(np.int8)),
+        numerator=readonly(numerator // divisor),
+        denominator=readonly(denominator // divisor),
+        start_month=readonly(month),
+        start_month_offset=readonly(offset),
+        start_month_days=readonly(days),
     )

@@ -46,6 +46,7 @@ _PHASE_COST_FACTOR: Final = 4
 
 
 def _pattern(base: int, denominator: int) -> Int64Array:
+    """Daily steps of ``round_half_even(base·t / denominator)`` over one period."""
     period = 2 * denominator
     cumulative = [round(Fraction(base * t, denominator)) for t in range(period + 1)]
     steps = [after - before for before, after in itertools.pairwise(cumulative)]
