@@ -272,7 +272,7 @@ def test_as_of_outside_the_year_is_rejected() -> None:
 def test_price_change_and_end_return_new_dispositions() -> None:
     original = residential()
     moved_up = original.with_price_from(D(2024, 7, 1), "1.349,00")
-    ended = moved_up.ended(D(2024, 9, 30))
+    ended = moved_up.with_end(D(2024, 9, 30))
     assert original.segments[0].end is None
     assert [str(s.rate) for s in ended.segments] == ["1.000,00 kr.", "1.349,00 kr."]
     assert ended.end == D(2024, 9, 30)

@@ -89,6 +89,8 @@ class Disposition:
         service: catalogue code, e.g. ``"SEL108"``.
         segments: price segments, sorted by start; they must not overlap (gaps are pauses).
         provider: the provider (udfører), if known.
+        payer: the paying municipality (betalingskommune) when another municipality pays;
+            ``None`` when this municipality pays. Forecasts count only this municipality's.
         account: account key; ``None`` takes the service's default from the catalogue.
         probability: 1 for a granted service, below 1 for an expected one.
 
@@ -110,6 +112,7 @@ class Disposition:
     provider: str | None = None
     account: str | None = None
     probability: Fraction = attrs.field(default=Fraction(1), converter=to_probability)
+    payer: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.segments:
@@ -148,6 +151,7 @@ class Disposition:
         provider: str | None = None,
         account: str | None = None,
         probability: Exact = 1,
+        payer: str | None = None,
     ) -> Disposition:
         """A disposition with one price over its whole period."""
         price = TariffPrice(valid_from=start, rate=rate)
@@ -162,6 +166,7 @@ class Disposition:
             provider=provider,
             account=account,
             probability=probability,
+            payer=payer,
         )
 
     @classmethod
@@ -178,6 +183,7 @@ class Disposition:
         provider: str | None = None,
         account: str | None = None,
         probability: Exact = 1,
+        payer: str | None = None,
     ) -> Disposition:
         """A disposition priced by a tariff: one segment per price in force in its period."""
         if end is not None and end < start:
@@ -194,6 +200,7 @@ class Disposition:
             provider=provider,
             account=account,
             probability=probability,
+            payer=payer,
         )
 
     def with_price_from(self, day: dt.date, rate: MoneyLike) -> Disposition:
@@ -218,17 +225,23 @@ class Disposition:
                 segments.append(attrs.evolve(segment, start=day, rate=new_rate))
         return attrs.evolve(self, segments=tuple(segments))
 
-    def ended(self, end: dt.date) -> Disposition:
-        """A new disposition that ends on ``end`` (inclusive); segments after it are dropped."""
+    def with_end(self, end: dt.date | None) -> Disposition:
+        """A new disposition ending on ``end`` (inclusive), or open-ended for ``None``.
+
+        An earlier end drops the segments after it; a later end extends the last segment at
+        its price (the disposition continues beyond its expected end).
+        """
+        if end is None:
+            return attrs.evolve(
+                self, segments=(*self.segments[:-1], attrs.evolve(self.segments[-1], end=None))
+            )
         if end < self.start:
             raise DispositionError(
                 f"disposition {self.id!r}: end {end.isoformat()} is before its start "
                 f"{self.start.isoformat()}"
             )
         kept: Sequence[PriceSegment] = [s for s in self.segments if s.start <= end]
-        last = kept[-1]
-        if last.end is None or last.end > end:
-            kept = [*kept[:-1], attrs.evolve(last, end=end)]
+        kept = [*kept[:-1], attrs.evolve(kept[-1], end=end)]
         return attrs.evolve(self, segments=tuple(kept))
 
 

@@ -49,7 +49,7 @@ from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerSt
 
 __all__ = ["DIMENSIONS", "DispositionLedger"]
 
-DIMENSIONS: Final = ("account", "citizen", "provider", "service", "disposition")
+DIMENSIONS: Final = ("account", "citizen", "provider", "service", "disposition", "payer")
 """What results can be grouped by (``by=``); ``None`` gives the total."""
 _LEDGER_DIMENSIONS: Final = ("account", "citizen")
 _TOTAL: Final = "total"
@@ -184,6 +184,7 @@ class DispositionLedger:
                 "account",
                 "provider",
                 "service",
+                "payer",
                 "start",
                 "stop",
                 "unit",
@@ -215,6 +216,7 @@ class DispositionLedger:
                 columns["citizen"].append(disposition.citizen_id)
                 columns["account"].append(account)
                 columns["provider"].append(disposition.provider or "")
+                columns["payer"].append(disposition.payer or "")
                 columns["service"].append(disposition.service)
                 columns["start"].append(day_number(segment.start))
                 columns["stop"].append(
@@ -238,7 +240,7 @@ class DispositionLedger:
         )
         labels = {
             name: np.array(columns[name], dtype=object if columns[name] else "<U1").astype(str)
-            for name in ("disposition", "citizen", "account", "provider", "service")
+            for name in DIMENSIONS
         }
         self._assign(segments, labels, tuple(actuals))
 
@@ -257,6 +259,7 @@ class DispositionLedger:
         provider: object = None,
         service: object = None,
         disposition_id: object = None,
+        payer: object = None,
         actuals: Iterable[Actual] = (),
     ) -> DispositionLedger:
         """Build a ledger from columns, one row per price segment, without per-row objects.
@@ -275,6 +278,8 @@ class DispositionLedger:
             provider: optional provider labels for grouping.
             service: optional service labels for grouping.
             disposition_id: optional disposition labels; ``None`` numbers the rows.
+            payer: the paying municipality per row, ``""`` (or ``None`` for all) when this
+                municipality pays.
             actuals: postings for the *booked to date* column.
 
         Examples:
@@ -318,6 +323,7 @@ class DispositionLedger:
             "citizen": _label_column("citizen_id", citizen_id, size),
             "account": _label_column("account", account, size),
             "provider": _label_column("provider", provider, size),
+            "payer": _label_column("payer", payer, size),
             "service": _label_column("service", service, size),
             "disposition": (
                 np.arange(size, dtype=np.int64)
@@ -383,6 +389,25 @@ class DispositionLedger:
         }
         ledger._assign(self._segments, labels, tuple(actuals))
         return ledger
+
+    # -- access for services (forecasts, key figures) -------------------------------------
+    @property
+    def columns(self) -> SegmentColumns:
+        """The compiled segments (read-only arrays), one entry per price segment."""
+        return self._segments
+
+    def groups(self, dimension: str) -> tuple[NDArray[np.int64], NDArray[Any]]:
+        """Each segment's code in ``dimension`` and the labels the codes index (sorted)."""
+        _, codes, labels = self._groups(dimension)
+        return codes, labels
+
+    def segment_costs(self, start: dt.date, end: dt.date) -> NDArray[np.int64]:
+        """Each segment's cost over ``start`` to ``end`` inclusive, int64 øre."""
+        period = DateRange(start=start, end=end)
+        result: NDArray[np.int64] = interval_costs(
+            self._segments, [period.start_number, period.stop_number]
+        )[:, 0]
+        return result
 
     # -- grouping ------------------------------------------------------------------------
     def _groups(self, by: str | None) -> tuple[str, NDArray[np.int64], NDArray[Any]]:

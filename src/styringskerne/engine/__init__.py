@@ -17,7 +17,12 @@ from styringskerne.engine.columns import (
 )
 from styringskerne.engine.cumulative import cumulative_cost, rounded_ratio
 from styringskerne.engine.daily import daily_by_group
-from styringskerne.engine.projection import cumulative_at, grouped_interval_costs, interval_costs
+from styringskerne.engine.projection import (
+    costs_between,
+    cumulative_at,
+    grouped_interval_costs,
+    interval_costs,
+)
 
 __all__ = [
     "UNIT_CODES",
@@ -28,6 +33,7 @@ __all__ = [
     "SegmentColumns",
     "add_into",
     "build_segment_columns",
+    "costs_between",
     "cumulative_at",
     "cumulative_cost",
     "daily_by_group",

@@ -91,6 +91,12 @@ class SegmentColumns:
     start_month: Int64Array
     start_month_offset: Int64Array
     start_month_days: Int64Array
+    rate: Int64Array
+    """The inputs as given, kept so that a service can rebuild a segment with one changed."""
+    quantity_numerator: Int64Array
+    quantity_denominator: Int64Array
+    probability_numerator: Int64Array
+    probability_denominator: Int64Array
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
@@ -176,4 +182,9 @@ def build_segment_columns(
         start_month=readonly(month),
         start_month_offset=readonly(offset),
         start_month_days=readonly(days),
+        rate=readonly(rate.copy()),
+        quantity_numerator=readonly(q_num.copy()),
+        quantity_denominator=readonly(q_den.copy()),
+        probability_numerator=readonly(p_num.copy()),
+        probability_denominator=readonly(p_den.copy()),
     )

@@ -19,7 +19,7 @@ from styringskerne.engine.columns import SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
 from styringskerne.errors import StyringskerneError
 
-__all__ = ["cumulative_at", "grouped_interval_costs", "interval_costs"]
+__all__ = ["costs_between", "cumulative_at", "grouped_interval_costs", "interval_costs"]
 
 Int64Array = NDArray[np.int64]
 _CHUNK_CELLS: Final = 1 << 17
@@ -82,3 +82,27 @@ def grouped_interval_costs(
         cells = codes[rows, None] * intervals + np.arange(intervals)
         add_into(result, cells.ravel(), costs.ravel())
     return result.reshape(group_count, intervals)
+
+
+def costs_between(
+    columns: SegmentColumns, first_days: NDArray[np.int64], stop_days: NDArray[np.int64]
+) -> Int64Array:
+    """Each segment's cost over its own interval ``[first_days[i], stop_days[i])``."""
+    first = np.asarray(first_days, dtype=np.int64)
+    stop = np.maximum(np.asarray(stop_days, dtype=np.int64), first)
+    result = np.empty(len(columns), dtype=np.int64)
+    for rows in _chunks(len(columns), 2):
+        days = np.stack([first[rows], stop[rows]], axis=1)
+        values = cumulative_cost(
+            day=days,
+            start=columns.start[rows, None],
+            stop=columns.stop[rows, None],
+            unit=columns.unit[rows, None],
+            numerator=columns.numerator[rows, None],
+            denominator=columns.denominator[rows, None],
+            start_month=columns.start_month[rows, None],
+            start_month_offset=columns.start_month_offset[rows, None],
+            start_month_days=columns.start_month_days[rows, None],
+        )
+        result[rows] = values[:, 1] - values[:, 0]
+    return result

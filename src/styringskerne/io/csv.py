@@ -57,8 +57,10 @@ DISPOSITION_COLUMNS: Final = (
     "probability",
 )
 ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
-_OPTIONAL: Final = frozenset({"end", "account", "provider", "quantity", "probability"})
-_SHARED: Final = ("citizen_id", "service", "account", "provider", "probability")
+OPTIONAL_DISPOSITION_COLUMNS: Final = ("payer",)
+"""Columns a dispositions file may add: ``payer``, the paying municipality when another pays."""
+_OPTIONAL: Final = frozenset({"end", "account", "provider", "quantity", "probability", "payer"})
+_SHARED: Final = ("citizen_id", "service", "account", "provider", "probability", "payer")
 """Columns that must agree on every row of one disposition."""
 
 T = TypeVar("T")
@@ -94,7 +96,7 @@ def _read_text(source: Source) -> str:
 
 
 def _rows(
-    text: str, columns: Sequence[str], source: str
+    text: str, columns: Sequence[str], optional: Sequence[str] = ()
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """Data rows as (line number, {column: text}) and the errors of the file's shape."""
     lines = text.splitlines()
@@ -103,7 +105,7 @@ def _rows(
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader, [])]
     missing = [name for name in columns if name not in header]
-    unknown = [name for name in header if name not in columns]
+    unknown = [name for name in header if name not in columns and name not in optional]
     if missing or unknown:
         parts = []
         if missing:
@@ -111,6 +113,8 @@ def _rows(
         if unknown:
             parts.append(f"unknown column(s) {', '.join(unknown)}")
         reason = "; ".join(parts) + f"; the header must be {','.join(columns)}"
+        if optional:
+            reason += f" (optional: {','.join(optional)})"
         return [], [RowError(line=1, column="", reason=reason)]
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
@@ -128,9 +132,9 @@ def _rows(
                 )
             )
             continue
-        rows.append(
-            (line, {name: value.strip() for name, value in zip(header, fields, strict=True)})
-        )
+        values = dict.fromkeys(optional, "")
+        values.update((name, value.strip()) for name, value in zip(header, fields, strict=True))
+        rows.append((line, values))
     return rows, errors
 
 
@@ -156,7 +160,7 @@ def read_dispositions(
 ) -> ImportResult[Disposition]:
     """Read a dispositions CSV: the dispositions that loaded and every rejected row."""
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
-    rows, errors = _rows(_read_text(source), DISPOSITION_COLUMNS, str(source))
+    rows, errors = _rows(_read_text(source), DISPOSITION_COLUMNS, OPTIONAL_DISPOSITION_COLUMNS)
     groups: dict[str, list[_SegmentRow]] = {}
     failed: dict[str, int] = {}
     for line, fields in rows:
@@ -237,6 +241,7 @@ def read_dispositions(
                     service=shared["service"],
                     account=shared["account"] or None,
                     provider=shared["provider"] or None,
+                    payer=shared["payer"] or None,
                     probability=shared["probability"] or "1",
                     segments=tuple(row.segment for row in group),
                 )
@@ -250,7 +255,7 @@ def read_dispositions(
 
 def read_actuals(source: Source) -> ImportResult[Actual]:
     """Read an actuals CSV (``citizen_id,account,date,amount``)."""
-    rows, errors = _rows(_read_text(source), ACTUAL_COLUMNS, str(source))
+    rows, errors = _rows(_read_text(source), ACTUAL_COLUMNS)
     actuals: list[Actual] = []
     for line, fields in rows:
         row_errors = [
@@ -295,7 +300,9 @@ def _format_fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def _disposition_rows(dispositions: Iterable[Disposition]) -> Iterator[list[str]]:
+def _disposition_rows(
+    dispositions: Iterable[Disposition], *, with_payer: bool
+) -> Iterator[list[str]]:
     for disposition in dispositions:
         for segment in disposition.segments:
             yield [
@@ -310,6 +317,7 @@ def _disposition_rows(dispositions: Iterable[Disposition]) -> Iterator[list[str]
                 segment.rate.to_string(),
                 _format_fraction(segment.quantity),
                 _format_fraction(disposition.probability),
+                *([disposition.payer or ""] if with_payer else []),
             ]
 
 
@@ -333,12 +341,17 @@ def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
 
 
 def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> int:
-    """Write dispositions as CSV (one row per price segment); returns the number of rows."""
+    """Write dispositions as CSV (one row per price segment); returns the number of rows.
+
+    The optional ``payer`` column is written only when some disposition has a payer.
+    """
+    dispositions = tuple(dispositions)
+    with_payer = any(disposition.payer for disposition in dispositions)
     count = 0
     with Path(target).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(DISPOSITION_COLUMNS)
-        for row in _disposition_rows(dispositions):
+        writer.writerow([*DISPOSITION_COLUMNS, *(["payer"] if with_payer else [])])
+        for row in _disposition_rows(dispositions, with_payer=with_payer):
             writer.writerow(row)
             count += 1
     return count
