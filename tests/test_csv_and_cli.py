@@ -234,3 +234,116 @@ def test_amount_results_convert_to_json(tmp_path: Path) -> None:
     series = json.loads(ledger.monthly(2024).to_json())
     assert series["periods"][0] == "2024-01-01"
     assert series["rows"]["total"][0] == "35619.00"
+
+
+def test_cli_prognose_json_shape_and_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = write(tmp_path, [HEADER, *GOOD[:3]], "previous.csv")
+    new_stay = "D4,B-4,SEL107,,,2024-03-15,,day,1500.00,,"
+    current = write(tmp_path, [HEADER, *GOOD[:3], new_stay], "current.csv")
+    budget = write(
+        tmp_path, ["account;budget", "5.38.50;400.000,00", "5.38.52;100.000,00"], "b.csv"
+    )
+    code = main(
+        [
+            "prognose",
+            "--dispositions",
+            str(current),
+            "--previous",
+            str(previous),
+            "--budget",
+            str(budget),
+            "--as-of",
+            "2024-03-31",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"as_of", "year", "total", "sub_areas", "change"} <= set(data)
+    assert set(data["total"]) == {"budget", "expected", "deviation"}
+    assert data["sub_areas"]["5.38.52"] == {
+        "budget": "100000.00",
+        "expected": "438000.00",
+        "deviation": "338000.00",  # 292 days × 1.500
+    }
+    change = data["change"]
+    assert change["total"] == "438000.00"
+    assert change["residual"] == "0.00"
+    (item,) = change["by_sub_area"]["5.38.52"]["items"]
+    assert {key: item[key] for key in ("citizen_id", "reason", "amount")} == {
+        "citizen_id": "B-4",
+        "reason": "new",
+        "amount": "438000.00",
+    }
+    assert "1234" not in json.dumps(data)
+
+
+def test_cli_prognose_table_and_bad_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = write(tmp_path, [HEADER, *GOOD], "current.csv")
+    assert (
+        main(
+            [
+                "prognose",
+                "--dispositions",
+                str(current),
+                "--as-of",
+                "2024-03-31",
+                "--overspend-negative",
+            ]
+        )
+        == 0
+    )
+    assert "Deviation (− = overspend)" in capsys.readouterr().out
+    budget = write(tmp_path, ["account,budget", "5.38.50,1.149", "5.38.50,10"], "b.csv")
+    assert (
+        main(
+            [
+                "prognose",
+                "--dispositions",
+                str(current),
+                "--budget",
+                str(budget),
+                "--as-of",
+                "2024-03-31",
+            ]
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "line 2, column 'budget'" in err
+    assert "line 3, column 'account'" not in err  # line 2 failed, so line 3 is the first 5.38.50
+
+
+def test_demo_forecast_matches_the_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--as-of", "2024-06-30", "--out", str(tmp_path)]) == 0
+    demo = capsys.readouterr().out
+    assert "Since the forecast of 2024-05-31:" in demo
+    assert "Unexplained residual in total: 0,00" in demo
+    assert (
+        main(
+            [
+                "prognose",
+                "--dispositions",
+                str(tmp_path / "dispositions.csv"),
+                "--previous",
+                str(tmp_path / "previous.csv"),
+                "--budget",
+                str(tmp_path / "budget.csv"),
+                "--as-of",
+                "2024-06-30",
+            ]
+        )
+        == 0
+    )
+    files = capsys.readouterr().out
+    forecast_total = next(line for line in files.splitlines() if line.startswith("Total"))
+    assert forecast_total in demo
+    change_line = next(line for line in files.splitlines() if line.startswith("Change of"))
+    assert change_line in demo

@@ -145,6 +145,26 @@ class CaseOnTheWay:
     note: str
 
 
+def _youths(values: Iterable[YouthTransition]) -> tuple[YouthTransition, ...]:
+    return tuple(values)
+
+
+def _estimates(values: Iterable[Estimate]) -> tuple[Estimate, ...]:
+    return tuple(values)
+
+
+def _buffers(values: Iterable[Buffer]) -> tuple[Buffer, ...]:
+    return tuple(values)
+
+
+def _cases(values: Iterable[CaseOnTheWay]) -> tuple[CaseOnTheWay, ...]:
+    return tuple(values)
+
+
+def _birth_dates(values: Mapping[str, dt.date]) -> Mapping[str, dt.date]:
+    return MappingProxyType(dict(values))
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Snapshot:
     """What was known on a date (øjebliksbillede): dispositions and forecast assumptions.
@@ -163,12 +183,12 @@ class Snapshot:
 
     as_of: dt.date = attrs.field(validator=_check_date)
     ledger: DispositionLedger
-    youths: tuple[YouthTransition, ...] = attrs.field(default=(), converter=tuple)
-    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=tuple)
-    buffers: tuple[Buffer, ...] = attrs.field(default=(), converter=tuple)
-    cases_on_the_way: tuple[CaseOnTheWay, ...] = attrs.field(default=(), converter=tuple)
+    youths: tuple[YouthTransition, ...] = attrs.field(default=(), converter=_youths)
+    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=_estimates)
+    buffers: tuple[Buffer, ...] = attrs.field(default=(), converter=_buffers)
+    cases_on_the_way: tuple[CaseOnTheWay, ...] = attrs.field(default=(), converter=_cases)
     elderly_age: int | None = None
-    birth_dates: Mapping[str, dt.date] = attrs.field(factory=dict, converter=MappingProxyType)
+    birth_dates: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_birth_dates)
 
 
 @attrs.frozen(kw_only=True)
@@ -217,8 +237,8 @@ def _amounts(values: NDArray[np.int64], labels: list[str]) -> dict[str, Money]:
 
 def disposition_lines(
     ledger: DispositionLedger, year: int, sub_areas: Mapping[str, str] | None
-) -> tuple[ForecastLine, ForecastLine]:
-    """The ``dispositions`` and ``expected`` lines: the ledger's expected accounts for the year."""
+) -> tuple[ForecastLine, ForecastLine, Money]:
+    """The ``dispositions`` and ``expected`` lines, and what other municipalities pay."""
     costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
     codes, labels = sub_area_codes(ledger, sub_areas)
     own = own_segments(ledger)
@@ -239,6 +259,7 @@ def disposition_lines(
             amounts=_amounts(expected, labels),
             assumptions="dispositions not yet granted, weighted by their probability",
         ),
+        Money(int(costs[~own].sum())),
     )
 
 
@@ -262,6 +283,9 @@ class Forecast:
     lines: tuple[ForecastLine, ...]
     budget: Mapping[str, Money] = attrs.field(factory=dict, converter=_read_only)
     cases_on_the_way: tuple[CaseOnTheWay, ...] = ()
+    paid_by_others: Money = attrs.field(factory=Money.zero)
+    """Dispositions in the ledger that another municipality pays: left out, shown for
+    reconciliation with the disposition ledger."""
 
     @property
     def sub_areas(self) -> tuple[str, ...]:
@@ -328,6 +352,7 @@ class Forecast:
                 name: row(self.budget.get(name, Money(0)), expected[name])
                 for name in self.sub_areas
             },
+            "paid_by_others": self.paid_by_others.to_string(),
             "lines": [
                 {
                     "kind": line.kind,
@@ -373,7 +398,7 @@ def make_forecast(
     year = snapshot.as_of.year if year is None else year
     rule = colour_rule if colour_rule is not None else ColourRule()
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
-    granted, expected = disposition_lines(snapshot.ledger, year, sub_areas)
+    granted, expected, paid_by_others = disposition_lines(snapshot.ledger, year, sub_areas)
     lines = [granted, expected]
     if snapshot.youths:
         amounts = youth_amounts(snapshot.youths, year, rule=rule, catalogue=catalogue)
@@ -425,6 +450,7 @@ def make_forecast(
         lines=tuple(lines),
         budget=dict(budget or {}),
         cases_on_the_way=snapshot.cases_on_the_way,
+        paid_by_others=paid_by_others,
     )
 
 

@@ -2,24 +2,30 @@
 
 from styringskerne.io.csv import (
     ACTUAL_COLUMNS,
+    BUDGET_COLUMNS,
     DISPOSITION_COLUMNS,
     ImportResult,
     load_actuals,
     load_dispositions,
     read_actuals,
+    read_budget,
     read_dispositions,
     write_actuals,
+    write_budget,
     write_dispositions,
 )
 
 __all__ = [
     "ACTUAL_COLUMNS",
+    "BUDGET_COLUMNS",
     "DISPOSITION_COLUMNS",
     "ImportResult",
     "load_actuals",
     "load_dispositions",
     "read_actuals",
+    "read_budget",
     "read_dispositions",
     "write_actuals",
+    "write_budget",
     "write_dispositions",
 ]

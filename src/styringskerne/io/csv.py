@@ -33,13 +33,16 @@ from styringskerne.tariffs import PriceSegment, Unit
 
 __all__ = [
     "ACTUAL_COLUMNS",
+    "BUDGET_COLUMNS",
     "DISPOSITION_COLUMNS",
     "ImportResult",
     "load_actuals",
     "load_dispositions",
     "read_actuals",
+    "read_budget",
     "read_dispositions",
     "write_actuals",
+    "write_budget",
     "write_dispositions",
 ]
 
@@ -158,7 +161,10 @@ class _SegmentRow:
 def read_dispositions(
     source: Source, *, catalogue: ServiceCatalogue | None = None
 ) -> ImportResult[Disposition]:
-    """Read a dispositions CSV: the dispositions that loaded and every rejected row."""
+    """Read a dispositions CSV: the dispositions that loaded and every rejected row.
+
+    The header may add the optional column ``payer`` (the paying municipality when another
+    municipality pays)."""
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
     rows, errors = _rows(_read_text(source), DISPOSITION_COLUMNS, OPTIONAL_DISPOSITION_COLUMNS)
     groups: dict[str, list[_SegmentRow]] = {}
@@ -353,5 +359,49 @@ def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> i
         writer.writerow([*DISPOSITION_COLUMNS, *(["payer"] if with_payer else [])])
         for row in _disposition_rows(dispositions, with_payer=with_payer):
             writer.writerow(row)
+            count += 1
+    return count
+
+
+BUDGET_COLUMNS: Final = ("account", "budget")
+
+
+def read_budget(source: Source) -> ImportResult[tuple[str, Money]]:
+    """Read a budget CSV (``account,budget``; kroner in either number form)."""
+    rows, errors = _rows(_read_text(source), BUDGET_COLUMNS)
+    budget: list[tuple[str, Money]] = []
+    seen: dict[str, int] = {}
+    for line, fields in rows:
+        row_errors = [
+            RowError(line=line, column=name, reason="is empty")
+            for name in BUDGET_COLUMNS
+            if not fields[name]
+        ]
+        amount = _parse_field(line, "budget", fields["budget"], Money.parse, row_errors)
+        account = fields["account"]
+        if account in seen:
+            row_errors.append(
+                RowError(
+                    line=line,
+                    column="account",
+                    reason=f"{account!r} is already on line {seen[account]}; one row an account",
+                )
+            )
+        if row_errors or amount is None:
+            errors.extend(row_errors)
+            continue
+        seen[account] = line
+        budget.append((account, amount))
+    return ImportResult(tuple(budget), tuple(sorted(errors, key=lambda e: e.line)))
+
+
+def write_budget(budget: Iterable[tuple[str, Money]], target: Source) -> int:
+    """Write a budget CSV (``account,budget``); returns the number of rows."""
+    count = 0
+    with Path(target).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(BUDGET_COLUMNS)
+        for account, amount in budget:
+            writer.writerow([account, amount.to_string()])
             count += 1
     return count

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from styringskerne.cpr import mask_id
+from styringskerne.explanation import ChangeExplanation
+from styringskerne.forecast import Forecast
 from styringskerne.money import Money
 from styringskerne.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
 
-__all__ = ["ledger_table"]
+__all__ = ["change_table", "forecast_table", "ledger_table"]
 
 _HEADINGS = {
     "booked_to_date": "Booked to date",
@@ -55,3 +58,79 @@ def ledger_table(status: LedgerStatus, *, by: str = "account", show_cpr: bool = 
     header = [by.capitalize(), *(_HEADINGS[column] for column in LEDGER_COLUMNS)]
     title = f"Disposition ledger {status.year} as of {status.as_of.isoformat()} (kr.)"
     return f"{title}\n{_render(header, rows)}"
+
+
+def _kroner(amount: Money) -> str:
+    return amount.format_danish(unit="")
+
+
+def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> str:
+    """The forecast per sub-area (budget, expected, deviation) and its lines, as text.
+
+    ``overspend_negative`` prints deviations the Danish report way (overspend negative).
+    """
+    sign = -1 if overspend_negative else 1
+    expected = forecast.expected
+    rows = [
+        [
+            name,
+            _kroner(forecast.budget.get(name, Money(0))),
+            _kroner(expected[name]),
+            _kroner(forecast.deviation(name) * sign),
+        ]
+        for name in forecast.sub_areas
+    ]
+    rows.append(
+        [
+            "Total",
+            _kroner(forecast.total_budget),
+            _kroner(forecast.total_expected),
+            _kroner(forecast.deviation() * sign),
+        ]
+    )
+    heading = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
+    table = _render(["Sub-area", "Budget", "Expected", heading], rows)
+    lines = "\n".join(
+        f"  {line.label}: {_kroner(line.total)}" for line in forecast.lines if line.total
+    )
+    title = f"Month-end forecast {forecast.year} as of {forecast.as_of.isoformat()} (kr.)"
+    others = ""
+    if forecast.paid_by_others:
+        others = f"\n  (left out, paid by other municipalities: {_kroner(forecast.paid_by_others)})"
+    return f"{title}\n{table}\n\nForecast lines:\n{lines}{others}"
+
+
+def change_table(
+    explanation: ChangeExplanation, *, show_cpr: bool = False, most: int | None = None
+) -> str:
+    """The change explained per sub-area and citizen, as text (*Boks 6.1*, *6.2*).
+
+    ``most`` limits the items shown per sub-area (the rest are summed in one line).
+    """
+    out = [f"Change of the forecast: {_kroner(explanation.total_change)} kr. (+ = more spend)"]
+    for name, change in explanation.sub_area_changes.items():
+        items = explanation.items_in(name)
+        if not change and not items:
+            continue
+        out.append(f"  {name}: {_kroner(change)}")
+        shown = items if most is None else items[:most]
+        for item in shown:
+            who = item.citizen_id or ""
+            if who and not show_cpr:
+                who = mask_id(who)
+            detail = f" ({item.label})" if item.label else ""
+            out.append(f"    {_kroner(item.amount):>15}  {item.reason:<11} {who}{detail}")
+        if len(shown) < len(items):
+            rest = Money.total(item.amount for item in items[len(shown) :])
+            more = len(items) - len(shown)
+            out.append(f"    {_kroner(rest):>15}  {more} more item{'s' if more > 1 else ''}")
+        residual = explanation.residual_in(name)
+        if residual:
+            out.append(f"    {_kroner(residual):>15}  unexplained residual")
+    out.append(f"  Unexplained residual in total: {_kroner(explanation.residual)}")
+    if explanation.cases_on_the_way:
+        out.append("Cases on the way without an amount:")
+        for case in explanation.cases_on_the_way:
+            who = case.citizen_id if show_cpr else mask_id(case.citizen_id)
+            out.append(f"  {case.sub_area}: {who} {case.note}")
+    return "\n".join(out)
