@@ -32,7 +32,8 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/bench_projection.py
+	cd benchmarks && ../$(BIN)/python bench_projection.py
+	cd benchmarks && ../$(BIN)/python bench_explain.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

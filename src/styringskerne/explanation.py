@@ -227,11 +227,8 @@ class _Dispositions:
     """Segment rows sorted by disposition, then start."""
     row_owner: NDArray[np.int64]
     """The disposition of each entry of ``rows``."""
-
-    @property
-    def own_cost(self) -> NDArray[np.int64]:
-        result: NDArray[np.int64] = np.where(self.own, self.gross, 0)
-        return result
+    own_cost: NDArray[np.int64]
+    """This municipality's cost: the gross cost, or 0 when another municipality pays."""
 
 
 def _per_disposition(
@@ -240,9 +237,10 @@ def _per_disposition(
     columns = ledger.columns
     codes, labels = ledger.groups("disposition")
     count = labels.size
-    first, stop = day_number(dt.date(year, 1, 1)), day_number(dt.date(year + 1, 1, 1))
-    costs = interval_costs(columns, [first, stop])[:, 0]
-    order = np.lexsort((columns.start, codes))
+    costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    # One sort key (disposition, then start); a stable sort is linear on already ordered input.
+    offset = columns.start - (int(columns.start.min()) if columns.start.size else 0)
+    order = np.argsort(codes * (int(offset.max(initial=0)) + 1) + offset, kind="stable")
     owner = codes[order]
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
     head = order[starts]  # first segment of each disposition
@@ -260,12 +258,14 @@ def _per_disposition(
                 f"disposition {bad!s} has segments with different {name}s; "
                 "one disposition must have one"
             )
-    own = own_segments(ledger)
+    own = own_segments(ledger)[head]
+    gross = group_sum(codes, costs, count)
     stops = np.maximum.reduceat(columns.stop[order], starts) if owner.size else owner
     return _Dispositions(
         labels=labels,
-        gross=group_sum(codes, costs, count),
-        own=own[head],
+        gross=gross,
+        own=own,
+        own_cost=np.where(own, gross, 0),
         sub_area=sub_area[head],
         sub_area_names=names,
         citizen=attributes["citizen"][1][attributes["citizen"][0][head]],

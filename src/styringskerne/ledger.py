@@ -53,6 +53,7 @@ DIMENSIONS: Final = ("account", "citizen", "provider", "service", "disposition",
 """What results can be grouped by (``by=``); ``None`` gives the total."""
 _LEDGER_DIMENSIONS: Final = ("account", "citizen")
 _TOTAL: Final = "total"
+_COST_CACHE_SIZE: Final = 4
 
 
 @attrs.frozen(eq=False)
@@ -162,11 +163,12 @@ class DispositionLedger:
             in the catalogue.
     """
 
-    __slots__ = ("_actuals", "_dimensions", "_segments")
+    __slots__ = ("_actuals", "_costs", "_dimensions", "_segments")
 
     _segments: SegmentColumns
     _dimensions: Mapping[str, _Dimension]
     _actuals: _Actuals
+    _costs: dict[tuple[dt.date, dt.date], NDArray[np.int64]]
 
     def __init__(
         self,
@@ -354,6 +356,7 @@ class DispositionLedger:
             actual_codes[name] = extra_codes
         object.__setattr__(self, "_segments", segments)
         object.__setattr__(self, "_dimensions", dimensions)
+        object.__setattr__(self, "_costs", {})
         object.__setattr__(
             self,
             "_actuals",
@@ -403,11 +406,19 @@ class DispositionLedger:
 
     def segment_costs(self, start: dt.date, end: dt.date) -> NDArray[np.int64]:
         """Each segment's cost over ``start`` to ``end`` inclusive, int64 øre."""
-        period = DateRange(start=start, end=end)
-        result: NDArray[np.int64] = interval_costs(
-            self._segments, [period.start_number, period.stop_number]
-        )[:, 0]
-        return result
+        # The ledger never changes, so the last few periods asked for are kept (forecasts and
+        # their explanation ask for the same year several times).
+        key = (start, end)
+        cached: NDArray[np.int64] | None = self._costs.get(key)
+        if cached is None:
+            period = DateRange(start=start, end=end)
+            cached = readonly(
+                interval_costs(self._segments, [period.start_number, period.stop_number])[:, 0]
+            )
+            if len(self._costs) >= _COST_CACHE_SIZE:
+                self._costs.pop(next(iter(self._costs)))
+            self._costs[key] = cached
+        return cached
 
     # -- grouping ------------------------------------------------------------------------
     def _groups(self, by: str | None) -> tuple[str, NDArray[np.int64], NDArray[Any]]:
