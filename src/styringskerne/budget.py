@@ -84,7 +84,7 @@ class SteeringAssumption:
 def assumptions_from_ledger(
     ledger: DispositionLedger, year: int, *, sub_areas: Mapping[str, str] | None = None
 ) -> tuple[SteeringAssumption, ...]:
-    """Steering assumptions from individual data: full-year persons and average price.
+    """Steering assumptions (styringsforudsætninger) from individual data.
 
     Per sub-area and service: full-year persons = days in service in the year (weighted by
     probability) ÷ days in the year; average price = the year's cost ÷ full-year persons.

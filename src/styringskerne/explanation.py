@@ -539,7 +539,7 @@ def explain_change(
     colour_rule: ColourRule | None = None,
     catalogue: ServiceCatalogue | None = None,
 ) -> ChangeExplanation:
-    """Explain the change of the forecast of ``year`` from ``previous`` to ``current``.
+    """Explain the change of the forecast (prognoseændring) from ``previous`` to ``current``.
 
     Examples:
         >>> from styringskerne import Disposition
