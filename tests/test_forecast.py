@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
 from styringskerne.explanation import ChangeExplanation, ChangeItem, explain_change
-from styringskerne.forecast import Buffer, CaseOnTheWay, Estimate, Snapshot, make_forecast
+from styringskerne.forecast import (
+    Buffer,
+    CaseOnTheWay,
+    Estimate,
+    Snapshot,
+    forecast_series,
+    make_forecast,
+)
 from styringskerne.shadow import shadow_budgets
 from styringskerne.transitions import ColourRule, YouthTransition
 from tests.strategies import DATES, PROVIDERS, disposition_lists, probabilities
@@ -303,3 +310,32 @@ def test_deviation_and_danish_presentation() -> None:
 def test_payer_dispositions_are_not_this_municipalitys_spend() -> None:
     forecast = make_forecast(snapshot(stay(), stay(id="D2", payer="Odense")))
     assert forecast.total_expected == Money.of("182.000,00")
+
+
+def test_a_series_of_month_end_forecasts_from_dated_snapshots() -> None:
+    """One forecast per month's end: an end date recorded in May lowers the forecast from May."""
+    long_stay = stay(end=None)
+    snapshots = [
+        snapshot(long_stay, as_of=D(2024, 4, 30)),
+        snapshot(long_stay.with_end(D(2024, 9, 30)), as_of=D(2024, 5, 31)),
+        snapshot(long_stay, as_of=D(2024, 3, 31)),
+    ]
+    series = forecast_series(snapshots, year=2024, budget={"5.38.52": Money.of("300.000,00")})
+    assert [f.as_of for f in series] == [D(2024, 3, 31), D(2024, 4, 30), D(2024, 5, 31)]
+    assert [f.total_expected for f in series] == [
+        Money.of("366.000,00"),
+        Money.of("366.000,00"),
+        Money.of("274.000,00"),
+    ]
+    assert [f.deviation() for f in series][-1] == Money.of("-26.000,00")
+
+
+def test_sub_areas_group_accounts_in_forecasts_and_explanations() -> None:
+    grouping = {"5.38.52": "residential", "5.38.50": "residential"}
+    before = snapshot(stay())
+    after = snapshot(stay(), stay(id="D2", service="SEL108", start=D(2024, 6, 1)))
+    forecast = make_forecast(after, sub_areas=grouping, budget={"residential": Money(0)})
+    assert forecast.sub_areas == ("residential",)
+    change = explain_change(before, after, sub_areas=grouping)
+    assert [(i.sub_area, i.reason) for i in change.items] == [("residential", "new")]
+    assert change.residual_in("residential") == Money(0)

@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 
 from styringskerne.calendar import day_number
 from styringskerne.catalogue import ServiceCatalogue
-from styringskerne.cpr import mask_id
+from styringskerne.cpr import mask_id, mask_text
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
 from styringskerne.errors import StyringskerneError
 from styringskerne.forecast import (
@@ -253,9 +253,9 @@ def _per_disposition(
     for name, (attribute_codes, _) in {**attributes, "account": (sub_area, None)}.items():
         mismatch = attribute_codes != attribute_codes[head][codes]
         if mismatch.any():
-            bad = labels[codes[int(np.flatnonzero(mismatch)[0])]]
+            bad = mask_text(str(labels[codes[int(np.flatnonzero(mismatch)[0])]]))
             raise StyringskerneError(
-                f"disposition {bad!s} has segments with different {name}s; "
+                f"disposition {bad} has segments with different {name}s; "
                 "one disposition must have one"
             )
     own = own_segments(ledger)[head]
