@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from bench_projection import YEAR, peak_memory, synthetic_columns, timed
+from bench_projection import YEAR, naive_days, peak_memory, synthetic_columns, timed
 from styringskerne import DispositionLedger
 from styringskerne.explanation import explain_change
 from styringskerne.forecast import Snapshot
@@ -49,26 +49,12 @@ def changed_columns(columns: dict[str, Any], seed: int = 2) -> dict[str, Any]:
 
 
 def naive_costs(columns: dict[str, Any]) -> dict[int, float]:
-    """Pure Python: every day of every disposition in the year, floats as a notebook would."""
-    first, last = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    """The naive cost per disposition: walk every day of every segment in the year."""
     totals: dict[int, float] = defaultdict(float)
     for row in range(len(columns["start"])):
-        start = columns["start"][row].astype(dt.date)
-        end_value = columns["end"][row]
-        end = last if np.isnat(end_value) else min(end_value.astype(dt.date), last)
-        unit = columns["unit"][row]
-        amount = columns["rate_ore"][row] * columns["quantity"][row] * columns["probability"][row]
-        day = max(start, first)
         key = int(columns["disposition_id"][row])
-        while day <= end:
-            if unit == "day":
-                totals[key] += amount
-            elif unit == "week":
-                totals[key] += amount / 7
-            else:
-                following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-                totals[key] += amount / (following - dt.date(day.year, day.month, 1)).days
-            day += dt.timedelta(days=1)
+        for _, cost in naive_days(columns, row):
+            totals[key] += cost
     return totals
 
 

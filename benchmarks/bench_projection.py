@@ -25,7 +25,7 @@ import statistics
 import time
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -91,27 +91,32 @@ def peak_memory(step: Callable[[], Any]) -> int:
     return peak
 
 
-def naive_monthly(columns: dict[str, Any]) -> dict[tuple[str, int], float]:
-    """Pure Python: walk every day of every segment in the year, floats as a notebook would."""
-    totals: dict[tuple[str, int], float] = defaultdict(float)
+def naive_days(columns: dict[str, Any], row: int) -> Iterator[tuple[dt.date, float]]:
+    """Pure Python: each day of one segment in the year and its cost, in floats."""
     first, last = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    start = columns["start"][row].astype(dt.date)
+    end_value = columns["end"][row]
+    end = last if np.isnat(end_value) else min(end_value.astype(dt.date), last)
+    unit = columns["unit"][row]
+    amount = columns["rate_ore"][row] * columns["quantity"][row] * columns["probability"][row]
+    day = max(start, first)
+    while day <= end:
+        if unit == "day":
+            yield day, amount
+        elif unit == "week":
+            yield day, amount / 7
+        else:
+            next_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            yield day, amount / (next_month - dt.date(day.year, day.month, 1)).days
+        day += dt.timedelta(days=1)
+
+
+def naive_monthly(columns: dict[str, Any]) -> dict[tuple[str, int], float]:
+    """The naive baseline: walk every day of every segment, sum by account and month."""
+    totals: dict[tuple[str, int], float] = defaultdict(float)
     for row in range(len(columns["start"])):
-        start = columns["start"][row].astype(dt.date)
-        end_value = columns["end"][row]
-        end = last if np.isnat(end_value) else min(end_value.astype(dt.date), last)
-        unit = columns["unit"][row]
-        amount = columns["rate_ore"][row] * columns["quantity"][row] * columns["probability"][row]
-        day = max(start, first)
-        while day <= end:
-            if unit == "day":
-                per_day = amount
-            elif unit == "week":
-                per_day = amount / 7
-            else:
-                next_month = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-                per_day = amount / (next_month - dt.date(day.year, day.month, 1)).days
-            totals[(columns["account"][row], day.month)] += per_day
-            day += dt.timedelta(days=1)
+        for day, cost in naive_days(columns, row):
+            totals[(columns["account"][row], day.month)] += cost
     return totals
 
 

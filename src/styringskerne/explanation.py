@@ -356,20 +356,28 @@ def _stepwise(
     rows, owners = before.rows[chosen], owner_of_row[chosen]
     own_before = before.own[old]
     v0 = np.where(own_before, before.gross[old], 0)
-    p_num = after.probability_numerator[new][owners]
-    p_den = after.probability_denominator[new][owners]
-    v1 = np.where(
-        own_before,
-        _costs_of_rows(
+    probability = (
+        after.probability_numerator[new][owners],
+        after.probability_denominator[new][owners],
+    )
+
+    def own_cost_with(
+        start: NDArray[np.int64] | None = None, stop: NDArray[np.int64] | None = None
+    ) -> NDArray[np.int64]:
+        costs = _costs_of_rows(
             previous,
             rows=rows,
             owners=owners,
             owner_count=old.size,
             year=year,
-            probability=(p_num, p_den),
-        ),
-        0,
-    )
+            start=start,
+            stop=stop,
+            probability=probability,
+        )
+        result: NDArray[np.int64] = np.where(own_before, costs, 0)
+        return result
+
+    v1 = own_cost_with()
     # Re-cut the previous segments to the current period, continuing at the last price.
     columns = previous.columns
     cur_start, cur_stop = after.start[new][owners], after.stop[new][owners]
@@ -379,20 +387,7 @@ def _stepwise(
     is_last = np.r_[owners[1:] != owners[:-1], True]
     seg_start = np.where(is_first, np.minimum(seg_start, cur_start), seg_start)
     seg_stop = np.where(is_last, np.maximum(seg_stop, cur_stop), seg_stop)
-    v2 = np.where(
-        own_before,
-        _costs_of_rows(
-            previous,
-            rows=rows,
-            owners=owners,
-            owner_count=old.size,
-            year=year,
-            start=seg_start,
-            stop=seg_stop,
-            probability=(p_num, p_den),
-        ),
-        0,
-    )
+    v2 = own_cost_with(seg_start, seg_stop)
     v3 = np.where(own_before, after.gross[new], 0)
     v4 = after.own_cost[new]
     return v0, v1, v2, v3, v4

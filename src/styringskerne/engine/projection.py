@@ -41,11 +41,10 @@ def _check_boundaries(boundaries: object) -> Int64Array:
     return days
 
 
-def cumulative_at(columns: SegmentColumns, boundaries: object, rows: slice) -> Int64Array:
-    """Rounded cumulative cost of segments ``rows`` at each boundary: shape (rows, K)."""
-    days = _check_boundaries(boundaries)
+def _cumulative(columns: SegmentColumns, rows: slice, days: Int64Array) -> Int64Array:
+    """Rounded cumulative cost of segments ``rows`` at ``days`` (K days, or rows × K)."""
     return cumulative_cost(
-        day=days[None, :],
+        day=days,
         start=columns.start[rows, None],
         stop=columns.stop[rows, None],
         unit=columns.unit[rows, None],
@@ -55,6 +54,11 @@ def cumulative_at(columns: SegmentColumns, boundaries: object, rows: slice) -> I
         start_month_offset=columns.start_month_offset[rows, None],
         start_month_days=columns.start_month_days[rows, None],
     )
+
+
+def cumulative_at(columns: SegmentColumns, boundaries: object, rows: slice) -> Int64Array:
+    """Rounded cumulative cost of segments ``rows`` at each boundary: shape (rows, K)."""
+    return _cumulative(columns, rows, _check_boundaries(boundaries)[None, :])
 
 
 def interval_costs(columns: SegmentColumns, boundaries: object) -> Int64Array:
@@ -92,17 +96,6 @@ def costs_between(
     stop = np.maximum(np.asarray(stop_days, dtype=np.int64), first)
     result = np.empty(len(columns), dtype=np.int64)
     for rows in _chunks(len(columns), 2):
-        days = np.stack([first[rows], stop[rows]], axis=1)
-        values = cumulative_cost(
-            day=days,
-            start=columns.start[rows, None],
-            stop=columns.stop[rows, None],
-            unit=columns.unit[rows, None],
-            numerator=columns.numerator[rows, None],
-            denominator=columns.denominator[rows, None],
-            start_month=columns.start_month[rows, None],
-            start_month_offset=columns.start_month_offset[rows, None],
-            start_month_days=columns.start_month_days[rows, None],
-        )
+        values = _cumulative(columns, rows, np.stack([first[rows], stop[rows]], axis=1))
         result[rows] = values[:, 1] - values[:, 0]
     return result
