@@ -91,6 +91,9 @@ class Disposition:
         provider: the provider (udfører), if known.
         payer: the paying municipality (betalingskommune) when another municipality pays;
             ``None`` when this municipality pays. Forecasts count only this municipality's.
+        granting_area: the sector area that granted it (bevilgende område), for cross-sector
+            solutions; ``None`` when not recorded.
+        paying_area: the sector area that pays (betalende område); ``None`` when not recorded.
         account: account key; ``None`` takes the service's default from the catalogue.
         probability: 1 for a granted service, below 1 for an expected one.
 
@@ -113,6 +116,8 @@ class Disposition:
     account: str | None = None
     probability: Fraction = attrs.field(default=Fraction(1), converter=to_probability)
     payer: str | None = None
+    granting_area: str | None = None
+    paying_area: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.segments:

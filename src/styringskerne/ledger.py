@@ -49,7 +49,16 @@ from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerSt
 
 __all__ = ["DIMENSIONS", "DispositionLedger"]
 
-DIMENSIONS: Final = ("account", "citizen", "provider", "service", "disposition", "payer")
+DIMENSIONS: Final = (
+    "account",
+    "citizen",
+    "provider",
+    "service",
+    "disposition",
+    "payer",
+    "granting_area",
+    "paying_area",
+)
 """What results can be grouped by (``by=``); ``None`` gives the total."""
 _LEDGER_DIMENSIONS: Final = ("account", "citizen")
 _TOTAL: Final = "total"
@@ -187,6 +196,8 @@ class DispositionLedger:
                 "provider",
                 "service",
                 "payer",
+                "granting_area",
+                "paying_area",
                 "start",
                 "stop",
                 "unit",
@@ -219,6 +230,8 @@ class DispositionLedger:
                 columns["account"].append(account)
                 columns["provider"].append(disposition.provider or "")
                 columns["payer"].append(disposition.payer or "")
+                columns["granting_area"].append(disposition.granting_area or "")
+                columns["paying_area"].append(disposition.paying_area or "")
                 columns["service"].append(disposition.service)
                 columns["start"].append(day_number(segment.start))
                 columns["stop"].append(
@@ -262,6 +275,8 @@ class DispositionLedger:
         service: object = None,
         disposition_id: object = None,
         payer: object = None,
+        granting_area: object = None,
+        paying_area: object = None,
         actuals: Iterable[Actual] = (),
     ) -> DispositionLedger:
         """Build a ledger from columns, one row per price segment, without per-row objects.
@@ -282,6 +297,8 @@ class DispositionLedger:
             disposition_id: optional disposition labels; ``None`` numbers the rows.
             payer: the paying municipality per row, ``""`` (or ``None`` for all) when this
                 municipality pays.
+            granting_area: the sector area that granted each row (cross-sector solutions).
+            paying_area: the sector area that pays for each row.
             actuals: postings for the *booked to date* column.
 
         Examples:
@@ -326,6 +343,8 @@ class DispositionLedger:
             "account": _label_column("account", account, size),
             "provider": _label_column("provider", provider, size),
             "payer": _label_column("payer", payer, size),
+            "granting_area": _label_column("granting_area", granting_area, size),
+            "paying_area": _label_column("paying_area", paying_area, size),
             "service": _label_column("service", service, size),
             "disposition": (
                 np.arange(size, dtype=np.int64)

@@ -60,10 +60,20 @@ DISPOSITION_COLUMNS: Final = (
     "probability",
 )
 ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
-OPTIONAL_DISPOSITION_COLUMNS: Final = ("payer",)
-"""Columns a dispositions file may add: ``payer``, the paying municipality when another pays."""
-_OPTIONAL: Final = frozenset({"end", "account", "provider", "quantity", "probability", "payer"})
-_SHARED: Final = ("citizen_id", "service", "account", "provider", "probability", "payer")
+OPTIONAL_DISPOSITION_COLUMNS: Final = ("payer", "granting_area", "paying_area")
+"""Columns a dispositions file may add: ``payer``, the paying municipality when another pays;
+``granting_area`` and ``paying_area``, the sector areas of a cross-sector solution."""
+_OPTIONAL: Final = frozenset(
+    {"end", "account", "provider", "quantity", "probability", *OPTIONAL_DISPOSITION_COLUMNS}
+)
+_SHARED: Final = (
+    "citizen_id",
+    "service",
+    "account",
+    "provider",
+    "probability",
+    *OPTIONAL_DISPOSITION_COLUMNS,
+)
 """Columns that must agree on every row of one disposition."""
 
 T = TypeVar("T")
@@ -248,6 +258,8 @@ def read_dispositions(
                     account=shared["account"] or None,
                     provider=shared["provider"] or None,
                     payer=shared["payer"] or None,
+                    granting_area=shared["granting_area"] or None,
+                    paying_area=shared["paying_area"] or None,
                     probability=shared["probability"] or "1",
                     segments=tuple(row.segment for row in group),
                 )
@@ -307,7 +319,7 @@ def _format_fraction(value: Fraction) -> str:
 
 
 def _disposition_rows(
-    dispositions: Iterable[Disposition], *, with_payer: bool
+    dispositions: Iterable[Disposition], *, optional: Sequence[str]
 ) -> Iterator[list[str]]:
     for disposition in dispositions:
         for segment in disposition.segments:
@@ -323,7 +335,7 @@ def _disposition_rows(
                 segment.rate.to_string(),
                 _format_fraction(segment.quantity),
                 _format_fraction(disposition.probability),
-                *([disposition.payer or ""] if with_payer else []),
+                *(getattr(disposition, name) or "" for name in optional),
             ]
 
 
@@ -349,15 +361,18 @@ def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
 def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> int:
     """Write dispositions as CSV (one row per price segment); returns the number of rows.
 
-    The optional ``payer`` column is written only when some disposition has a payer.
+    An optional column (``payer``, ``granting_area``, ``paying_area``) is written only when
+    some disposition has a value in it.
     """
     dispositions = tuple(dispositions)
-    with_payer = any(disposition.payer for disposition in dispositions)
+    optional = [
+        name for name in OPTIONAL_DISPOSITION_COLUMNS if any(getattr(d, name) for d in dispositions)
+    ]
     count = 0
     with Path(target).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*DISPOSITION_COLUMNS, *(["payer"] if with_payer else [])])
-        for row in _disposition_rows(dispositions, with_payer=with_payer):
+        writer.writerow([*DISPOSITION_COLUMNS, *optional])
+        for row in _disposition_rows(dispositions, optional=optional):
             writer.writerow(row)
             count += 1
     return count
