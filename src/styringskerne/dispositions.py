@@ -157,6 +157,8 @@ class Disposition:
         account: str | None = None,
         probability: Exact = 1,
         payer: str | None = None,
+        granting_area: str | None = None,
+        paying_area: str | None = None,
     ) -> Disposition:
         """A disposition with one price over its whole period."""
         price = TariffPrice(valid_from=start, rate=rate)
@@ -172,6 +174,8 @@ class Disposition:
             account=account,
             probability=probability,
             payer=payer,
+            granting_area=granting_area,
+            paying_area=paying_area,
         )
 
     @classmethod
@@ -189,6 +193,8 @@ class Disposition:
         account: str | None = None,
         probability: Exact = 1,
         payer: str | None = None,
+        granting_area: str | None = None,
+        paying_area: str | None = None,
     ) -> Disposition:
         """A disposition priced by a tariff: one segment per price in force in its period."""
         if end is not None and end < start:
@@ -206,6 +212,8 @@ class Disposition:
             account=account,
             probability=probability,
             payer=payer,
+            granting_area=granting_area,
+            paying_area=paying_area,
         )
 
     def with_price_from(self, day: dt.date, rate: MoneyLike) -> Disposition:
