@@ -32,7 +32,7 @@ from tests.strategies import DATES, disposition_lists, money_ore
 D = dt.date
 
 
-def grant(
+def grant(  # noqa: PLR0917 - positional dates read best in the tables of cases below
     id: str,
     citizen: str,
     service: str,
@@ -212,10 +212,10 @@ def test_ikast_brande_flexible_follow_up_criteria() -> None:
             base, disposition_id="D7", granted=D(2018, 1, 1), last_follow_up=D(2019, 12, 31)
         ),
     ]
-    selected = dict(
-        (case.disposition_id, reasons)
+    selected = {
+        case.disposition_id: reasons
         for case, reasons in FlexibleFollowUp().select(cases, D(2024, 1, 1))
-    )
+    }
     assert selected == {
         "D1": ("functional_level_changed",),
         "D2": ("highest_tariff_group",),
