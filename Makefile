@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	cd benchmarks && ../$(BIN)/python bench_projection.py
 	cd benchmarks && ../$(BIN)/python bench_explain.py
+	cd benchmarks && ../$(BIN)/python bench_visitation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

@@ -15,6 +15,7 @@ from styringskerne.budget import (
 from styringskerne.calendar import BudgetYear, DateRange, day_number, from_day_number, parse_date
 from styringskerne.catalogue import ServiceCatalogue, ServiceType
 from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.crosssector import SplitRule, spend_by_area, spend_by_family
 from styringskerne.dispositions import Actual, Citizen, Disposition
 from styringskerne.errors import (
     DispositionError,
@@ -25,6 +26,13 @@ from styringskerne.errors import (
     TariffError,
 )
 from styringskerne.explanation import ChangeExplanation, ChangeItem, explain_change
+from styringskerne.followup import (
+    FlexibleFollowUp,
+    FollowUpCase,
+    FollowUpSchedule,
+    follow_up_status,
+    most_expensive,
+)
 from styringskerne.forecast import (
     Buffer,
     CaseOnTheWay,
@@ -34,12 +42,21 @@ from styringskerne.forecast import (
     Snapshot,
     make_forecast,
 )
+from styringskerne.ladder import (
+    Target,
+    citizen_steps,
+    ladder_distribution,
+    measure_target,
+    movements,
+)
 from styringskerne.ledger import DIMENSIONS, DispositionLedger
 from styringskerne.money import Money
+from styringskerne.recommendation import Alternative, Goal, Recommendation, RecommendationPolicy
 from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerStatus, LedgerTable
 from styringskerne.shadow import shadow_budgets
 from styringskerne.tariffs import PriceSegment, Tariff, TariffPrice, Unit
 from styringskerne.transitions import ColourRule, YouthTransition
+from styringskerne.visitation import Decision, Rule, RuleSet, example_rules
 
 __version__ = "0.1.0"
 
@@ -47,6 +64,7 @@ __all__ = [
     "DIMENSIONS",
     "Action",
     "Actual",
+    "Alternative",
     "AmountSeries",
     "AmountTable",
     "BudgetFrame",
@@ -58,12 +76,17 @@ __all__ = [
     "Citizen",
     "ColourRule",
     "DateRange",
+    "Decision",
     "Disposition",
     "DispositionError",
     "DispositionLedger",
     "Estimate",
+    "FlexibleFollowUp",
+    "FollowUpCase",
+    "FollowUpSchedule",
     "Forecast",
     "ForecastLine",
+    "Goal",
     "ImportFailedError",
     "LedgerRow",
     "LedgerStatus",
@@ -71,12 +94,18 @@ __all__ = [
     "Money",
     "MoneyError",
     "PriceSegment",
+    "Recommendation",
+    "RecommendationPolicy",
     "RowError",
+    "Rule",
+    "RuleSet",
     "ServiceCatalogue",
     "ServiceType",
     "Snapshot",
+    "SplitRule",
     "SteeringAssumption",
     "StyringskerneError",
+    "Target",
     "Tariff",
     "TariffError",
     "TariffPrice",
@@ -87,13 +116,22 @@ __all__ = [
     "__version__",
     "age_on",
     "assumptions_from_ledger",
+    "citizen_steps",
     "cpr_birth_date",
     "day_number",
+    "example_rules",
     "explain_change",
+    "follow_up_status",
     "from_day_number",
     "is_cpr_shaped",
+    "ladder_distribution",
     "make_forecast",
     "mask_id",
+    "measure_target",
+    "most_expensive",
+    "movements",
     "parse_date",
     "shadow_budgets",
+    "spend_by_area",
+    "spend_by_family",
 ]

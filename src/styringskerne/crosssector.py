@@ -67,7 +67,7 @@ def spend_by_area(
     rules: Mapping[str, SplitRule] | None = None,
     by: str = "disposition",
 ) -> dict[str, Money]:
-    """Spend per sector area over a period.
+    """Spend per sector area over a period (udgift pr. sektorområde).
 
     A group of ``by`` (disposition ids by default, or services) with a rule in ``rules`` is
     split by it; other spend goes to its disposition's paying area, or to

@@ -33,6 +33,7 @@ from styringskerne.money import Money
 
 __all__ = [
     "CRITERIA",
+    "CaseColumns",
     "FlexibleFollowUp",
     "FollowUpCase",
     "FollowUpRule",
@@ -199,7 +200,14 @@ class FollowUpCase:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class _CaseColumns:
+class CaseColumns:
+    """Cases as columns (sager som kolonner), for selecting a country's cases at once.
+
+    Build from :class:`FollowUpCase` objects with :meth:`of`, or directly from arrays.
+    Day numbers are days since 1970-01-01; ``last`` is -1 for no follow-up, ``born`` the
+    minimum int64 for an unknown birth date, ``group`` and ``groups`` 0 for no tariff group.
+    """
+
     service: NDArray[Any]
     caseworker: NDArray[Any]
     granted: NDArray[np.int64]
@@ -214,7 +222,8 @@ class _CaseColumns:
     priority: NDArray[np.bool_]
 
     @classmethod
-    def of(cls, cases: Sequence[FollowUpCase]) -> _CaseColumns:
+    def of(cls, cases: Sequence[FollowUpCase]) -> CaseColumns:
+        """Columns of case objects."""
         unknown = np.iinfo(np.int64).min
         return cls(
             service=np.array([c.service for c in cases], dtype=object).astype(str),
@@ -236,7 +245,7 @@ class _CaseColumns:
         )
 
 
-def _next_due_days(schedule: FollowUpSchedule, columns: _CaseColumns) -> NDArray[np.int64]:
+def _next_due_days(schedule: FollowUpSchedule, columns: CaseColumns) -> NDArray[np.int64]:
     first = np.zeros(columns.service.size, dtype=np.int64)
     every = np.zeros(columns.service.size, dtype=np.int64)
     covered = np.zeros(columns.service.size, dtype=bool)
@@ -300,10 +309,10 @@ class FollowUpStatus:
 def follow_up_status(
     cases: Iterable[FollowUpCase], on: dt.date, *, schedule: FollowUpSchedule | None = None
 ) -> FollowUpStatus:
-    """Each case's next due follow-up at a day, by the schedule."""
+    """Each case's next due follow-up at a day (opfølgningsstatus), by the schedule."""
     chosen = tuple(cases)
     schedule = schedule if schedule is not None else FollowUpSchedule.default()
-    due = _next_due_days(schedule, _CaseColumns.of(chosen))
+    due = _next_due_days(schedule, CaseColumns.of(chosen))
     return FollowUpStatus(on=on, cases=chosen, next_due=due)
 
 
@@ -340,10 +349,10 @@ class FlexibleFollowUp:
 
     def criteria(self, cases: Sequence[FollowUpCase], on: dt.date) -> NDArray[np.bool_]:
         """A matrix of cases × :data:`CRITERIA`: which criteria hold for each case."""
-        columns = _CaseColumns.of(cases)
+        columns = CaseColumns.of(cases)
         return self.criteria_of_columns(columns, on)
 
-    def criteria_of_columns(self, columns: _CaseColumns, on: dt.date) -> NDArray[np.bool_]:
+    def criteria_of_columns(self, columns: CaseColumns, on: dt.date) -> NDArray[np.bool_]:
         """The criteria matrix from case columns (the vectorised core of :meth:`criteria`)."""
         day = day_number(on)
         home = np.isin(columns.service, sorted(self.home_support_services))
@@ -392,7 +401,7 @@ def most_expensive(
     by: str = "citizen",
     sub_area: str | None = None,
 ) -> tuple[tuple[str, Money], ...]:
-    """The ``count`` most expensive cases over a period, for an extraordinary review.
+    """The most expensive cases over a period (ekstraordinær gennemgang), for a review.
 
     With ``sub_area`` (an account) only that sub-area's spend counts; ``count=0`` lists every
     case of it ("all cases of a sub-area").

@@ -159,7 +159,7 @@ def ladder_distribution(
     *,
     catalogue: ServiceCatalogue | None = None,
 ) -> LadderDistribution:
-    """Citizens, spend, average cost and average duration per ladder step, ``start``–``end``."""
+    """Citizens, spend, average cost and duration per step (fordeling på indsatstrappen)."""
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
     period = DateRange(start=start, end=end)
     first, stop = period.start_number, period.stop_number
@@ -241,7 +241,7 @@ def movements(
     *,
     catalogue: ServiceCatalogue | None = None,
 ) -> TransitionMatrix:
-    """The transition matrix of ladder positions between two dates.
+    """The transition matrix (bevægelser på trappen) of ladder positions between two dates.
 
     Citizens off the ladder on both dates are left out (they did not move on the ladder).
     """

@@ -465,7 +465,7 @@ class RuleSet:
 
 
 def example_rules(name: str) -> RuleSet:
-    """A shipped example rule set: one of the municipalities of VIVE 2018, *Tabel 4.1*.
+    """A shipped example rule set (eksempel på kompetenceplan) from VIVE 2018, *Tabel 4.1*.
 
     Raises:
         StyringskerneError: naming the valid names.
