@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from bench_projection import peak_memory, timed
 from styringskerne.followup import CaseColumns, FlexibleFollowUp
-from styringskerne.visitation import example_rules
+from styringskerne.visitation import LEVELS, example_rules
 
 SERVICES = np.array(["SEL107", "SEL108", "ABL105", "SEL103", "SEL104", "SEL85"])
 ON = dt.date(2024, 1, 1)
@@ -127,21 +127,8 @@ def main() -> None:
     )
     sample = {key: value[: arguments.sample] for key, value in cases.items()}
     naive_seconds, (levels, _, chosen) = timed(lambda: naive(sample), 1)
-    agree = (
-        levels
-        == [
-            (
-                "caseworker",
-                "team_coordinator",
-                "authority_manager",
-                "head_of_department",
-                "visitation_committee",
-                "political_committee",
-            )[i]
-            for i in ikast[: arguments.sample].tolist()
-        ]
-        and chosen == selected[: arguments.sample].tolist()
-    )
+    same_levels = levels == [LEVELS[i] for i in ikast[: arguments.sample].tolist()]
+    agree = same_levels and chosen == selected[: arguments.sample].tolist()
     scale = arguments.cases / arguments.sample
     print(
         f"naive one case at a time on {arguments.sample:,} cases: {naive_seconds:.2f} s → "
