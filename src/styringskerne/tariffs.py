@@ -15,15 +15,26 @@ import datetime as dt
 import enum
 import itertools
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
-from styringskerne.calendar import DateRange, _check_date, _check_optional_date
+from styringskerne.calendar import BudgetYear, DateRange, _check_date, _check_optional_date
 from styringskerne.errors import TariffError
-from styringskerne.money import Money, to_money
+from styringskerne.money import Money, MoneyLike, to_money
 from styringskerne.quantities import Exact, to_quantity
 
-__all__ = ["PriceSegment", "Tariff", "TariffPrice", "Unit"]
+if TYPE_CHECKING:
+    from styringskerne.packages import PackageCatalogue
+
+__all__ = [
+    "PriceSegment",
+    "Tariff",
+    "TariffPrice",
+    "Unit",
+    "cost_based_day_price",
+    "example_catalogue",
+]
 
 
 class Unit(enum.StrEnum):
@@ -193,3 +204,37 @@ class Tariff:
                 )
             )
         return tuple(result)
+
+
+def example_catalogue(name: str) -> PackageCatalogue:
+    """A shipped package catalogue (takstkatalog): ``"ikast-brande"`` or ``"gladsaxe"``.
+
+    See :mod:`styringskerne.packages`.
+    """
+    from styringskerne.packages import example_catalogue as load  # packages imports this module
+
+    return load(name)
+
+
+def cost_based_day_price(
+    *, total_cost: MoneyLike, places: Exact, occupancy: Exact, year: int
+) -> Money:
+    """The cost-based price per day (omkostningsbaseret døgntakst), serviceloven § 174.
+
+    Price per day = total cost ÷ (places × days in the year × occupancy), rounded half-even to
+    øre. The assumed occupancy (belægningsprocent) must be stated with the tariff; framework
+    agreements use 95–100 % for day and residential offers (≤ 98 % recommended) and ≥ 90 % for
+    short and acute stays.
+
+    Examples:
+        >>> cost_based_day_price(total_cost="10.000.000,00", places=20, occupancy="0.95", year=2024)
+        Money('1438.02')
+    """
+    place_count = to_quantity(places)
+    share = to_quantity(occupancy)
+    if place_count <= 0:
+        raise TariffError(f"'places' must be above 0 (got {places!r})")
+    if not 0 < share <= 1:
+        raise TariffError(f"'occupancy' must be above 0 and at most 1 (got {occupancy!r})")
+    days = BudgetYear(year).days
+    return Money.from_fraction(Fraction(Money.of(total_cost).ore) / (place_count * days * share))
