@@ -35,6 +35,7 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_projection.py
 	cd benchmarks && ../$(BIN)/python bench_explain.py
 	cd benchmarks && ../$(BIN)/python bench_visitation.py
+	cd benchmarks && ../$(BIN)/python bench_steering.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site
