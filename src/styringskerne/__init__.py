@@ -14,6 +14,7 @@ from styringskerne.budget import (
 )
 from styringskerne.calendar import BudgetYear, DateRange, day_number, from_day_number, parse_date
 from styringskerne.catalogue import ServiceCatalogue, ServiceType
+from styringskerne.costing import CarryForwardRule, CostBudget, settle_year
 from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
 from styringskerne.crosssector import SplitRule, spend_by_area, spend_by_family
 from styringskerne.dispositions import Actual, Citizen, Disposition
@@ -51,10 +52,27 @@ from styringskerne.ladder import (
 )
 from styringskerne.ledger import DIMENSIONS, DispositionLedger
 from styringskerne.money import Money
+from styringskerne.packages import Package, PackageCatalogue
 from styringskerne.recommendation import Alternative, Goal, Recommendation, RecommendationPolicy
 from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerStatus, LedgerTable
 from styringskerne.shadow import shadow_budgets
-from styringskerne.tariffs import PriceSegment, Tariff, TariffPrice, Unit
+from styringskerne.specialtariff import SpecialTariffApplication, SpecialTariffGrant
+from styringskerne.staffing import WorkingTime, hourly_price, weekly_staff_hours
+from styringskerne.steering import (
+    Activity,
+    ActivityBased,
+    ActivityBasedWithFixedFrame,
+    Frame,
+    RegulatedFrame,
+)
+from styringskerne.tariffs import (
+    PriceSegment,
+    Tariff,
+    TariffPrice,
+    Unit,
+    cost_based_day_price,
+    example_catalogue,
+)
 from styringskerne.transitions import ColourRule, YouthTransition
 from styringskerne.visitation import Decision, Rule, RuleSet, example_rules
 
@@ -63,6 +81,9 @@ __version__ = "0.1.0"
 __all__ = [
     "DIMENSIONS",
     "Action",
+    "Activity",
+    "ActivityBased",
+    "ActivityBasedWithFixedFrame",
     "Actual",
     "Alternative",
     "AmountSeries",
@@ -70,11 +91,13 @@ __all__ = [
     "BudgetFrame",
     "BudgetYear",
     "Buffer",
+    "CarryForwardRule",
     "CaseOnTheWay",
     "ChangeExplanation",
     "ChangeItem",
     "Citizen",
     "ColourRule",
+    "CostBudget",
     "DateRange",
     "Decision",
     "Disposition",
@@ -86,6 +109,7 @@ __all__ = [
     "FollowUpSchedule",
     "Forecast",
     "ForecastLine",
+    "Frame",
     "Goal",
     "ImportFailedError",
     "LedgerRow",
@@ -93,15 +117,20 @@ __all__ = [
     "LedgerTable",
     "Money",
     "MoneyError",
+    "Package",
+    "PackageCatalogue",
     "PriceSegment",
     "Recommendation",
     "RecommendationPolicy",
+    "RegulatedFrame",
     "RowError",
     "Rule",
     "RuleSet",
     "ServiceCatalogue",
     "ServiceType",
     "Snapshot",
+    "SpecialTariffApplication",
+    "SpecialTariffGrant",
     "SplitRule",
     "SteeringAssumption",
     "StyringskerneError",
@@ -111,18 +140,22 @@ __all__ = [
     "TariffPrice",
     "Unit",
     "VarianceExplanation",
+    "WorkingTime",
     "YearResult",
     "YouthTransition",
     "__version__",
     "age_on",
     "assumptions_from_ledger",
     "citizen_steps",
+    "cost_based_day_price",
     "cpr_birth_date",
     "day_number",
+    "example_catalogue",
     "example_rules",
     "explain_change",
     "follow_up_status",
     "from_day_number",
+    "hourly_price",
     "is_cpr_shaped",
     "ladder_distribution",
     "make_forecast",
@@ -131,7 +164,9 @@ __all__ = [
     "most_expensive",
     "movements",
     "parse_date",
+    "settle_year",
     "shadow_budgets",
     "spend_by_area",
     "spend_by_family",
+    "weekly_staff_hours",
 ]

@@ -115,7 +115,7 @@ def settle_year(
     budget: MoneyLike,
     rule: CarryForwardRule | None = None,
 ) -> YearSettlement:
-    """Regulate a year: occupied days × tariff − cost, split by the carry-forward rule.
+    """Regulate a year (efterregulering): occupied days × tariff − cost, split by the rule.
 
     Examples:
         >>> s = settle_year(year=2024, occupied_days=7000, day_price="1.400,00",

@@ -115,7 +115,7 @@ def weekly_staff_hours(
     substitute_hourly_wage: MoneyLike,
     working_time: WorkingTime | None = None,
 ) -> StaffPlan:
-    """Turn a yearly wage budget into staff and substitute hours per week.
+    """Turn a wage budget into staff and substitute hours per week (vagtplanstimer).
 
     The permanent staff costs ``permanent_fte × wage_per_fte``; what is left of the budget buys
     substitute hours at ``substitute_hourly_wage``. A negative rest means the permanent staff
