@@ -18,7 +18,7 @@ from styringskerne.errors import StyringskerneError
 from styringskerne.money import Money, MoneyLike
 from styringskerne.quantities import Exact, to_fraction, to_quantity
 
-__all__ = ["StaffPlan", "WorkingTime", "hourly_price", "weekly_staff_hours"]
+__all__ = ["StaffPlan", "WorkingTime", "fte_hours", "hourly_price", "weekly_staff_hours"]
 
 
 def _share(value: Exact) -> Fraction:
@@ -67,6 +67,18 @@ class WorkingTime:
     def citizen_hours(self) -> Fraction:
         """Citizen-related hours a year (borgerrelaterede timer): present time with citizens."""
         return self.present_hours * (1 - self.non_citizen_share)
+
+
+def fte_hours(fte: Exact, working_time: WorkingTime | None = None) -> Fraction:
+    """Paid hours a year of a number of full-time equivalents (årsværk i timer).
+
+    For a regulated frame's threshold given in full-time equivalents (Gladsaxe: ½–1).
+
+    Examples:
+        >>> round(float(fte_hours("0.5")), 1)
+        964.6
+    """
+    return to_quantity(fte) * (working_time or WorkingTime()).paid_hours
 
 
 def hourly_price(

@@ -291,7 +291,7 @@ class RegulatedFrame:
         hours_per_day: staff hours per citizen-day.
         hourly_price: the price of a staff hour.
         threshold_hours: the deviation tolerated; Gladsaxe: ½–1 full-time equivalent a year
-            (about 800–1.600 hours).
+            (``staffing.fte_hours("0.5")`` ≈ 965 paid hours).
         review_months: the months after whose end the activity is reviewed (default June, Dec.).
         max_regulations: at most this many regulations a year (default 2).
         dialogues: the dates of recorded dialogues with each provider.
