@@ -111,12 +111,12 @@ def naive_days(columns: dict[str, Any], row: int) -> Iterator[tuple[dt.date, flo
         day += dt.timedelta(days=1)
 
 
-def naive_monthly(columns: dict[str, Any]) -> dict[tuple[str, int], float]:
-    """The naive baseline: walk every day of every segment, sum by account and month."""
+def naive_monthly(columns: dict[str, Any], key: str = "account") -> dict[tuple[str, int], float]:
+    """The naive baseline: walk every day of every segment, sum by ``key`` and month."""
     totals: dict[tuple[str, int], float] = defaultdict(float)
     for row in range(len(columns["start"])):
         for day, cost in naive_days(columns, row):
-            totals[(columns["account"][row], day.month)] += cost
+            totals[(columns[key][row], day.month)] += cost
     return totals
 
 

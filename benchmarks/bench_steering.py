@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
 
-from bench_projection import YEAR, naive_days, peak_memory, synthetic_columns, timed
+from bench_projection import YEAR, naive_monthly, peak_memory, synthetic_columns, timed
 from styringskerne import DispositionLedger
 from styringskerne.steering import (
     Activity,
@@ -36,15 +35,6 @@ def with_providers(columns: dict[str, Any], seed: int = 5) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     names = np.array([f"P{n:04d}" for n in range(PROVIDERS)])
     return {**columns, "provider": names[rng.integers(0, PROVIDERS, len(columns["start"]))]}
-
-
-def naive_bum(columns: dict[str, Any]) -> dict[tuple[str, int], float]:
-    """BUM settlement per provider and month, one day at a time."""
-    totals: dict[tuple[str, int], float] = defaultdict(float)
-    for row in range(len(columns["start"])):
-        for day, cost in naive_days(columns, row):
-            totals[(columns["provider"][row], day.month)] += cost
-    return totals
 
 
 def main() -> None:
@@ -90,7 +80,7 @@ def main() -> None:
         events = f"  ({len(result.regulations):,} regulations)" if result.regulations else ""
         print(f"{model.name:<40}{seconds:>10.3f}{peak:>11.0f}{events}")
     sample = {key: value[: arguments.sample] for key, value in columns.items()}
-    naive_seconds, _ = timed(lambda: naive_bum(sample), 1)
+    naive_seconds, _ = timed(lambda: naive_monthly(sample, key="provider"), 1)
     scale = arguments.rows / arguments.sample
     print(
         f"naive BUM settlement, day by day, on {arguments.sample:,} rows: {naive_seconds:.2f} s → "

@@ -10,12 +10,12 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
+from styringskerne.data import load
 from styringskerne.errors import StyringskerneError
 
 __all__ = ["ServiceCatalogue", "ServiceType"]
@@ -150,5 +150,4 @@ class ServiceCatalogue:
 
 @cache
 def _default_catalogue() -> ServiceCatalogue:
-    text = resources.files("styringskerne").joinpath("data/services.toml").read_text("utf-8")
-    return ServiceCatalogue.from_mapping(tomllib.loads(text), source="default catalogue")
+    return ServiceCatalogue.from_mapping(load("services.toml"), source="default catalogue")

@@ -17,7 +17,6 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,6 +26,7 @@ from numpy.typing import NDArray
 
 from styringskerne.calendar import _check_date, _check_optional_date, day_number
 from styringskerne.cpr import mask_id
+from styringskerne.data import load
 from styringskerne.errors import StyringskerneError
 from styringskerne.ledger import DispositionLedger
 from styringskerne.money import Money
@@ -162,8 +162,7 @@ class FollowUpSchedule:
 
 @cache
 def _default_schedule() -> FollowUpSchedule:
-    text = resources.files("styringskerne").joinpath("data/followup.toml").read_text("utf-8")
-    return FollowUpSchedule.from_mapping(tomllib.loads(text))
+    return FollowUpSchedule.from_mapping(load("followup.toml"))
 
 
 @attrs.frozen(kw_only=True)

@@ -16,12 +16,12 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
 
+from styringskerne.data import load_example
 from styringskerne.dispositions import Disposition
 from styringskerne.errors import StyringskerneError, TariffError
 from styringskerne.money import Money
@@ -226,9 +226,5 @@ def example_catalogue(name: str) -> PackageCatalogue:
     Raises:
         StyringskerneError: naming the valid names.
     """
-    if name not in EXAMPLE_CATALOGUES:
-        raise StyringskerneError(
-            f"no example catalogue {name!r}; choose one of {', '.join(EXAMPLE_CATALOGUES)}"
-        )
-    text = resources.files("styringskerne").joinpath(f"data/packages/{name}.toml")
-    return PackageCatalogue.from_mapping(tomllib.loads(text.read_text("utf-8")), source=name)
+    data = load_example("packages", name, EXAMPLE_CATALOGUES, what="catalogue")
+    return PackageCatalogue.from_mapping(data, source=name)

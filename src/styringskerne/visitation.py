@@ -24,7 +24,6 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -33,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.calendar import _check_date
+from styringskerne.data import load_example
 from styringskerne.errors import StyringskerneError
 from styringskerne.money import Money, MoneyLike
 from styringskerne.quantities import Exact, to_fraction
@@ -470,9 +470,5 @@ def example_rules(name: str) -> RuleSet:
     Raises:
         StyringskerneError: naming the valid names.
     """
-    if name not in EXAMPLE_RULE_SETS:
-        raise StyringskerneError(
-            f"no example rule set {name!r}; choose one of {', '.join(EXAMPLE_RULE_SETS)}"
-        )
-    text = resources.files("styringskerne").joinpath(f"data/competence/{name}.toml")
-    return RuleSet.from_mapping(tomllib.loads(text.read_text("utf-8")), source=f"{name}.toml")
+    data = load_example("competence", name, EXAMPLE_RULE_SETS, what="rule set")
+    return RuleSet.from_mapping(data, source=f"{name}.toml")
