@@ -36,6 +36,7 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_explain.py
 	cd benchmarks && ../$(BIN)/python bench_visitation.py
 	cd benchmarks && ../$(BIN)/python bench_steering.py
+	cd benchmarks && ../$(BIN)/python bench_kpi.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

@@ -218,15 +218,20 @@ def granted_hours_per_week(
         & (columns.start <= number)
         & (columns.stop > number)
     )
+    # Sum hours per (group, denominator) on arrays: there are few distinct denominators.
+    denominators = columns.quantity_denominator * columns.probability_denominator
+    keys = np.stack([codes[chosen], denominators[chosen]], axis=1)
+    numerators = (columns.quantity_numerator * columns.probability_numerator)[chosen]
     names = _labels(labels)
     result: dict[str, Fraction] = {}
-    for row in np.flatnonzero(chosen).tolist():
-        hours = Fraction(
-            int(columns.quantity_numerator[row]) * int(columns.probability_numerator[row]),
-            int(columns.quantity_denominator[row]) * int(columns.probability_denominator[row]),
-        )
-        name = names[int(codes[row])]
-        result[name] = result.get(name, Fraction(0)) + hours
+    if keys.size:
+        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+        sums = np.zeros(distinct.shape[0], dtype=np.int64)
+        np.add.at(sums, inverse.ravel(), numerators)
+        for (group, denominator), total in zip(distinct.tolist(), sums.tolist(), strict=True):
+            result[names[group]] = result.get(names[group], Fraction(0)) + Fraction(
+                total, denominator
+            )
     return dict(sorted(result.items()))
 
 
@@ -297,6 +302,9 @@ def _spells(ledger: DispositionLedger, by: str, chosen: NDArray[np.bool_]) -> _S
     starts, stops = columns.start[chosen], columns.stop[chosen]
     # Sorted by key and start, a row starts a spell when it begins after every earlier stop of
     # its key. Offsetting each key by a large multiple lets one running maximum serve all keys.
+    if key.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Spells(group=empty, citizen=empty, start=empty, stop=empty)
     order = np.lexsort((starts, key))
     key, starts, stops = key[order], starts[order], stops[order]
     offset = key * (int(stops.max(initial=0)) + 1)
