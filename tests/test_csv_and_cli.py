@@ -347,3 +347,14 @@ def test_demo_forecast_matches_the_files(
     assert forecast_total in demo
     change_line = next(line for line in files.splitlines() if line.startswith("Change of"))
     assert change_line in demo
+
+
+def test_a_short_row_does_not_leave_its_disposition_half_loaded(tmp_path: Path) -> None:
+    rows = [
+        HEADER,
+        "D1,B-1,SEL108,,,2024-01-01,2024-06-30,day,1149.00,,",
+        "D1,B-1,SEL108,,,2024-07-01,,day",  # too few fields: D1's second price segment
+    ]
+    result = read_dispositions(write(tmp_path, rows))
+    assert result.items == ()
+    assert {error.line for error in result.errors} == {2, 3}

@@ -42,7 +42,7 @@ from styringskerne.engine import (
     interval_costs,
 )
 from styringskerne.engine.columns import readonly
-from styringskerne.errors import StyringskerneError
+from styringskerne.errors import ImportFailedError, StyringskerneError
 from styringskerne.money import Money
 from styringskerne.quantities import to_fraction
 from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerStatus, LedgerTable
@@ -355,6 +355,40 @@ class DispositionLedger:
         ledger = cls.__new__(cls)
         ledger._assign(segments, labels, tuple(actuals))
         return ledger
+
+    @classmethod
+    def from_pandas(
+        cls, frame: Any, *, catalogue: ServiceCatalogue | None = None
+    ) -> DispositionLedger:
+        """A ledger from a ``pandas.DataFrame`` with the dispositions CSV's columns.
+
+        Every row is checked as in the CSV reader.
+
+        Raises:
+            ImportFailedError: with every bad row (1-based row numbers).
+        """
+        from styringskerne.io.frames import dispositions_from_pandas
+
+        result = dispositions_from_pandas(frame, catalogue=catalogue)
+        if result.errors:
+            raise ImportFailedError("dataframe", result.errors)
+        return cls(result.items, catalogue=catalogue)
+
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, catalogue: ServiceCatalogue | None = None
+    ) -> DispositionLedger:
+        """A ledger from a ``pyarrow.Table`` with the dispositions CSV's columns.
+
+        Raises:
+            ImportFailedError: with every bad row (1-based row numbers).
+        """
+        from styringskerne.io.frames import dispositions_from_arrow
+
+        result = dispositions_from_arrow(table, catalogue=catalogue)
+        if result.errors:
+            raise ImportFailedError("arrow table", result.errors)
+        return cls(result.items, catalogue=catalogue)
 
     def _assign(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Final, Generic, TypeVar
@@ -36,6 +36,7 @@ __all__ = [
     "BUDGET_COLUMNS",
     "DISPOSITION_COLUMNS",
     "ImportResult",
+    "dispositions_from_rows",
     "load_actuals",
     "load_dispositions",
     "read_actuals",
@@ -108,10 +109,15 @@ def _read_text(source: Source) -> str:
         ) from None
 
 
+Rows = list[tuple[int, dict[str, str]]]
+
+
 def _rows(
     text: str, columns: Sequence[str], optional: Sequence[str] = ()
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """Data rows as (line number, {column: text}) and the errors of the file's shape."""
+) -> tuple[Rows, list[RowError], Rows]:
+    """Data rows as (line number, {column: text}), the errors of the file's shape, and the
+    rows with a wrong number of fields (what of them could be read, for the caller to report
+    the rest of a disposition such a row belongs to)."""
     lines = text.splitlines()
     header_line = lines[0] if lines else ""
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
@@ -128,8 +134,9 @@ def _rows(
         reason = "; ".join(parts) + f"; the header must be {','.join(columns)}"
         if optional:
             reason += f" (optional: {','.join(optional)})"
-        return [], [RowError(line=1, column="", reason=reason)]
-    rows: list[tuple[int, dict[str, str]]] = []
+        return [], [RowError(line=1, column="", reason=reason)], []
+    rows: Rows = []
+    malformed: Rows = []
     errors: list[RowError] = []
     for fields in reader:
         line = reader.line_num
@@ -144,11 +151,12 @@ def _rows(
                     f"(delimiter {delimiter!r})",
                 )
             )
+            malformed.append((line, dict(zip(header, fields, strict=False))))
             continue
         values = dict.fromkeys(optional, "")
         values.update((name, value.strip()) for name, value in zip(header, fields, strict=True))
         rows.append((line, values))
-    return rows, errors
+    return rows, errors, malformed
 
 
 def _parse_field(
@@ -175,10 +183,33 @@ def read_dispositions(
 
     The header may add the optional column ``payer`` (the paying municipality when another
     municipality pays)."""
+    rows, errors, malformed = _rows(
+        _read_text(source), DISPOSITION_COLUMNS, OPTIONAL_DISPOSITION_COLUMNS
+    )
+    rejected = {
+        fields["disposition_id"]: line for line, fields in malformed if "disposition_id" in fields
+    }
+    return dispositions_from_rows(rows, errors, rejected=rejected, catalogue=catalogue)
+
+
+def dispositions_from_rows(
+    rows: Sequence[tuple[int, dict[str, str]]],
+    errors: Sequence[RowError] = (),
+    *,
+    rejected: Mapping[str, int] | None = None,
+    catalogue: ServiceCatalogue | None = None,
+) -> ImportResult[Disposition]:
+    """Dispositions from rows of text fields, one per price segment (the CSV columns).
+
+    Shared by every importer (CSV, pandas, Arrow): each row is ``(line, {column: text})``;
+    ``errors`` are problems already found in the source; ``rejected`` maps disposition ids to
+    the line of a row already rejected, so the disposition's other rows are reported too
+    rather than loaded without it.
+    """
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
-    rows, errors = _rows(_read_text(source), DISPOSITION_COLUMNS, OPTIONAL_DISPOSITION_COLUMNS)
+    errors = list(errors)
     groups: dict[str, list[_SegmentRow]] = {}
-    failed: dict[str, int] = {}
+    failed: dict[str, int] = dict(rejected or {})
     for line, fields in rows:
         row_errors: list[RowError] = []
         for name in DISPOSITION_COLUMNS:
@@ -273,7 +304,7 @@ def read_dispositions(
 
 def read_actuals(source: Source) -> ImportResult[Actual]:
     """Read an actuals CSV (``citizen_id,account,date,amount``)."""
-    rows, errors = _rows(_read_text(source), ACTUAL_COLUMNS)
+    rows, errors, _ = _rows(_read_text(source), ACTUAL_COLUMNS)
     actuals: list[Actual] = []
     for line, fields in rows:
         row_errors = [
@@ -383,7 +414,7 @@ BUDGET_COLUMNS: Final = ("account", "budget")
 
 def read_budget(source: Source) -> ImportResult[tuple[str, Money]]:
     """Read a budget CSV (``account,budget``; kroner in either number form)."""
-    rows, errors = _rows(_read_text(source), BUDGET_COLUMNS)
+    rows, errors, _ = _rows(_read_text(source), BUDGET_COLUMNS)
     budget: list[tuple[str, Money]] = []
     seen: dict[str, int] = {}
     for line, fields in rows:
