@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from styringskerne.calendar import parse_date
 from styringskerne.errors import ImportFailedError, StyringskerneError
@@ -27,7 +27,11 @@ from styringskerne.io.csv import (
     write_dispositions,
 )
 from styringskerne.io.text import change_table, forecast_table, ledger_table
+from styringskerne.ladder import ladder_distribution, movements
 from styringskerne.ledger import DispositionLedger
+
+if TYPE_CHECKING:
+    from styringskerne.examples import ExampleMonth
 
 T = TypeVar("T")
 
@@ -140,6 +144,35 @@ def _run_forecast(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _write_plots(month: ExampleMonth, as_of: dt.date, out: Path) -> list[Path]:
+    """The demo's four plots as PNG files, or none when matplotlib is missing."""
+    try:
+        from styringskerne import plots
+    except ImportError:  # pragma: no cover - the plot extra is optional
+        return []
+    try:
+        from styringskerne.examples import example_month
+
+        ledger = month.current.ledger
+        ends = [dt.date(as_of.year, m + 1, 1) - dt.timedelta(days=1) for m in range(1, as_of.month)]
+        series = [make_forecast(example_month(day).current, budget=month.budget) for day in ends]
+        series.append(make_forecast(month.current, budget=month.budget))
+        first = dt.date(as_of.year, 1, 1)
+        figures = {
+            "forecast.png": plots.plot_forecast_through_year(series),
+            "inflow-outflow.png": plots.plot_inflow_outflow(ledger, as_of.year, service="SEL107"),
+            "ladder.png": plots.plot_ladder(
+                ladder_distribution(ledger, first, as_of), movements(ledger, first, as_of)
+            ),
+            "change.png": plots.plot_change_waterfall(
+                explain_change(month.previous, month.current)
+            ),
+        }
+    except ImportError:  # pragma: no cover - matplotlib is imported when a plot is drawn
+        return []
+    return [plots.save_png(figure, out / name) for name, figure in figures.items()]
+
+
 def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
@@ -181,6 +214,11 @@ def _run_demo(arguments: argparse.Namespace) -> int:
     print(f"Since the forecast of {previous.as_of.isoformat()}:")
     print(change_table(explain_change(previous, current, year=as_of.year), most=5))
     print()
+    plots = _write_plots(month, as_of, out)
+    if plots:
+        print(f"Plots: {', '.join(str(path) for path in plots)}")
+    else:
+        print("Plots: install the extra for them: pip install 'styringskerne[plot]'")
     print(f"Wrote {', '.join(str(path) for path in files.values())}. The same from the files:")
     print(
         f"  styringskerne ledger --dispositions {files['dispositions']} "

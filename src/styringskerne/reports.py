@@ -137,7 +137,7 @@ class Report:
             cells = [row[0].ljust(widths[0])] + [
                 c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
             ]
-            lines.append("  ".join(cells))
+            lines.append("  ".join(cells).rstrip())
             if number == 0:
                 lines.append("  ".join("-" * w for w in widths))
         lines.extend(self.notes)
