@@ -228,3 +228,34 @@ def test_progression_per_theme() -> None:
         Score(citizen_id="B-3", theme="social life", day=D(2024, 1, 1), value=2),
     ]
     assert progression(scores) == {"daily living": Fraction(1, 2)}
+
+
+def test_average_price_per_citizen_counts_each_citizen_once() -> None:
+    from styringskerne.kpi import average_price_per_citizen
+
+    ledger = DispositionLedger(
+        [
+            Disposition.at_rate(
+                id="D1",
+                citizen_id="B-1",
+                service="SEL107",
+                rate="1.000,00",
+                unit="day",
+                start=D(2024, 1, 1),
+                end=D(2024, 12, 31),
+            ),
+            Disposition.at_rate(
+                id="D2",
+                citizen_id="B-2",
+                service="SEL107",
+                rate="1.000,00",
+                unit="day",
+                start=D(2024, 12, 1),
+                end=D(2024, 12, 31),
+            ),
+        ]
+    )
+    per_citizen = average_price_per_citizen(ledger, D(2024, 1, 1), D(2024, 12, 31))
+    assert per_citizen == {"SEL107": Money.of("198.500,00")}  # (366 + 31) × 1.000 ÷ 2
+    per_person = average_price(ledger, D(2024, 1, 1), D(2024, 12, 31))
+    assert per_person == {"SEL107": Money.of("366.000,00")}

@@ -163,3 +163,15 @@ def test_dataframe_rows_are_loaded_or_reported() -> None:
     assert "0101901234" not in text
     with pytest.raises(ImportFailedError, match="missing column"):
         DispositionLedger.from_pandas(frame().drop(columns=["rate"]))
+
+
+def test_ledger_results_to_pandas_are_exact_and_masked() -> None:
+    ledger = DispositionLedger.from_pandas(frame())
+    monthly = ledger.monthly(2024, by="citizen").to_pandas()
+    assert list(monthly.columns) == ["010190-**** (øre)", "B-2 (øre)"]
+    assert all(str(dtype) == "int64" for dtype in monthly.dtypes)
+    assert int(monthly.to_numpy().sum()) == ledger.full_year_cost(2024).total.ore
+    table = ledger.as_of(D(2024, 6, 30)).by("citizen").to_pandas(show_cpr=True)
+    assert list(table.index) == ["0101901234", "B-2"]  # as given, on request
+    cost = ledger.cost(D(2024, 1, 1), D(2024, 1, 31), by="service").to_pandas()
+    assert int(cost.loc["SEL108", "amount (øre)"]) == Money.of("1149").ore * 31

@@ -10,7 +10,7 @@ disposition's probability.
 |---|---|
 | citizens at a date | distinct citizens with a disposition on that day |
 | full-year persons | days in service ÷ days in the period's year (expected ones × probability) |
-| average price | spend in the period ÷ full-year persons |
+| average price | spend in the period ÷ full-year persons (or ÷ citizens) |
 | granted hours per week | hours a week of weekly-priced support on a day × probability |
 | occupancy | citizen-days at a provider ÷ (places × days in the period) |
 | purchase share | spend at others' providers ÷ all spend, residential services |
@@ -45,6 +45,7 @@ __all__ = [
     "RESIDENTIAL_SERVICES",
     "Score",
     "average_price",
+    "average_price_per_citizen",
     "citizens_at",
     "full_year_persons",
     "full_year_persons_exact",
@@ -193,6 +194,32 @@ def average_price(
     return {
         name: Money.from_fraction(Fraction(spend[name].ore) / count)
         for name, count in persons.items()
+        if count
+    }
+
+
+def average_price_per_citizen(
+    ledger: DispositionLedger, start: dt.date, end: dt.date, *, by: str = "service"
+) -> dict[str, Money]:
+    """Average price per citizen per group (gennemsnitspris pr. borger).
+
+    Spend in the period ÷ the distinct citizens with a day in service in it, rounded half-even.
+    Unlike the price per full-year person it counts a citizen who came in December as one.
+    """
+    period = DateRange(start=start, end=end)
+    codes, labels = ledger.groups(by)
+    citizen_codes, _ = ledger.groups("citizen")
+    columns = ledger.columns
+    chosen = (
+        _in_service(ledger)
+        & (columns.start < period.stop_number)
+        & (columns.stop > period.start_number)
+    )
+    counts = _distinct_count(codes, citizen_codes, chosen, labels.size)
+    spend = ledger.cost(start, end, by=by).to_mapping()
+    return {
+        name: Money.from_fraction(Fraction(spend[name].ore, int(count)))
+        for name, count in zip(_labels(labels), counts.tolist(), strict=True)
         if count
     }
 

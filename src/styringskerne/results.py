@@ -62,6 +62,16 @@ def printable_labels(labels: NDArray[Any], dimension: str, *, show_cpr: bool) ->
     return result
 
 
+def _frame(columns: Mapping[str, Any], index: Any, name: str) -> Any:
+    """A dataframe of exact int64 columns (pandas imported only here; it is optional)."""
+    try:
+        import pandas as pd
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas needs pandas: pip install 'styringskerne[pandas]'") from error
+    frame = pd.DataFrame(dict(columns), index=pd.Index(index, name=name))
+    return frame.astype("int64")
+
+
 def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
     array = np.asarray(values)
     if array.flags.writeable:
@@ -152,6 +162,15 @@ class LedgerTable:
         booked, computed, disposed = self.values.T
         matrix = np.stack([booked, computed, disposed, computed + disposed, booked - computed], 1)
         return self.labels, matrix
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` indexed by label with the five columns in int64 øre."""
+        labels, matrix = self.to_numpy()
+        return _frame(
+            {f"{name} (øre)": matrix[:, i] for i, name in enumerate(LEDGER_COLUMNS)},
+            printable_labels(labels, self.dimension, show_cpr=show_cpr),
+            self.dimension,
+        )
 
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, dict[str, str]]:
         """``{label: {column: "1234.50"}}``, citizen labels masked unless ``show_cpr``."""
@@ -259,6 +278,14 @@ class AmountTable:
         """Labels and int64 øre amounts."""
         return self.labels, self.amounts
 
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` indexed by label with one int64 øre column, ``amount (øre)``."""
+        return _frame(
+            {"amount (øre)": self.amounts},
+            printable_labels(self.labels, self.dimension, show_cpr=show_cpr),
+            self.dimension,
+        )
+
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
         return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
@@ -293,6 +320,12 @@ class AmountSeries:
     def to_numpy(self) -> tuple[NDArray[Any], NDArray[np.datetime64], NDArray[np.int64]]:
         """Labels, period starts and the int64 øre matrix."""
         return self.labels, self.starts, self.values
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame``: a row per period start, an int64 øre column per label."""
+        names = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        columns = {f"{name} (øre)": self.values[i] for i, name in enumerate(names)}
+        return _frame(columns, self.starts, "start")
 
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
         """``{"periods": [start, …], "rows": {label: ["1234.50", …]}}``."""
