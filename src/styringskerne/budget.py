@@ -26,10 +26,10 @@ from typing import Literal
 import attrs
 import numpy as np
 
-from styringskerne.calendar import BudgetYear, _check_date, _check_optional_date, day_number
-from styringskerne.engine import UNIT_ONCE
+from styringskerne.calendar import BudgetYear, _check_date, _check_optional_date
 from styringskerne.errors import StyringskerneError
 from styringskerne.forecast import Forecast, own_segments, sub_area_codes
+from styringskerne.kpi import days_in_service
 from styringskerne.ledger import DispositionLedger
 from styringskerne.money import Money, to_money
 from styringskerne.quantities import Exact, to_fraction
@@ -86,35 +86,22 @@ def assumptions_from_ledger(
 ) -> tuple[SteeringAssumption, ...]:
     """Steering assumptions (styringsforudsætninger) from individual data.
 
-    Per sub-area and service: full-year persons = days in service in the year (weighted by
-    probability) ÷ days in the year; average price = the year's cost ÷ full-year persons.
-    Only this municipality's spend counts.
+    Per sub-area and service: full-year persons = days in service in the year ÷ days in the
+    year, counted as :func:`styringskerne.kpi.full_year_persons` does; average price = the
+    year's cost ÷ full-year persons. Only this municipality's spend counts.
     """
     days_in_year = BudgetYear(year).days
-    columns = ledger.columns
-    first = day_number(dt.date(year, 1, 1))
-    stop = first + days_in_year
-    days = np.clip(columns.stop, first, stop) - np.clip(columns.start, first, stop)
-    days = np.where(columns.unit == UNIT_ONCE, 0, days)  # a one-off is not days in service
     costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
     area_codes, area_names = sub_area_codes(ledger, sub_areas)
     service_codes, services = ledger.groups("service")
     own = own_segments(ledger)
-    persons: dict[tuple[int, int], Fraction] = {}
-    spend: dict[tuple[int, int], int] = {}
-    keys = np.stack([area_codes, service_codes, columns.probability_denominator], axis=1)[own]
-    weighted = (days * columns.probability_numerator)[own]
-    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-    sums = np.zeros(distinct.shape[0], dtype=np.int64)
-    np.add.at(sums, inverse.ravel(), weighted)
-    cost_sums = np.zeros(distinct.shape[0], dtype=np.int64)
-    np.add.at(cost_sums, inverse.ravel(), costs[own])
-    for (area, service, denominator), total, cost in zip(
-        distinct.tolist(), sums.tolist(), cost_sums.tolist(), strict=True
-    ):
-        key = (area, service)
-        persons[key] = persons.get(key, Fraction(0)) + Fraction(total, denominator * days_in_year)
-        spend[key] = spend.get(key, 0) + cost
+    size = max(services.size, 1)
+    pair = area_codes * size + service_codes  # one group per (sub-area, service)
+    days = days_in_service(ledger, BudgetYear(year).range, pair, only=own)
+    spend_by_pair = np.zeros(int(pair.max(initial=0)) + 1, dtype=np.int64)
+    np.add.at(spend_by_pair, pair[own], costs[own])
+    persons = {divmod(key, size): total / days_in_year for key, total in days.items()}
+    spend = {divmod(key, size): int(spend_by_pair[key]) for key in days}
     result = []
     for (area, service), count in sorted(persons.items()):
         if count == 0:

@@ -24,7 +24,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.calendar import _check_date, _check_optional_date, day_number
+from styringskerne.calendar import (
+    _check_date,
+    _check_optional_date,
+    day_number,
+    from_day_number,
+)
 from styringskerne.cpr import mask_id
 from styringskerne.data import load
 from styringskerne.errors import StyringskerneError
@@ -157,7 +162,7 @@ class FollowUpSchedule:
         if last is not None and last >= granted:
             base, months = (last, rule.then_every_months)
         result = add_months_to_days(np.array([day_number(base)]), np.array([months]))
-        return dt.date(1970, 1, 1) + dt.timedelta(days=int(result[0]))
+        return from_day_number(int(result[0]))
 
 
 @cache

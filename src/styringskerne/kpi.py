@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from styringskerne.calendar import BudgetYear, DateRange, _check_date, day_number
 from styringskerne.cpr import mask_id
-from styringskerne.engine import UNIT_ONCE, UNIT_WEEK
+from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, fraction_sums, group_sum
 from styringskerne.errors import StyringskerneError
 from styringskerne.forecast import own_segments
 from styringskerne.ledger import DispositionLedger
@@ -47,6 +47,7 @@ __all__ = [
     "average_price",
     "average_price_per_citizen",
     "citizens_at",
+    "days_in_service",
     "full_year_persons",
     "full_year_persons_exact",
     "granted_hours_per_week",
@@ -115,36 +116,44 @@ def _period_in_a_year(start: dt.date, end: dt.date) -> tuple[DateRange, int]:
     return period, BudgetYear(start.year).days
 
 
+def days_in_service(
+    ledger: DispositionLedger,
+    period: DateRange,
+    codes: NDArray[np.int64],
+    *,
+    only: NDArray[np.bool_] | None = None,
+) -> dict[int, Fraction]:
+    """Days in service per group code over a period, exactly (dage i tilbud).
+
+    ``codes`` gives each segment's group; ``only`` limits the segments counted. A citizen's
+    overlapping granted dispositions in a group count each day once; expected dispositions
+    (probability below 1) add days × probability.
+    """
+    columns = ledger.columns
+    first, stop = period.start_number, period.stop_number
+    counted = _in_service(ledger) if only is None else _in_service(ledger) & only
+    granted = counted & (columns.probability_numerator == columns.probability_denominator)
+    spells = _spells(ledger, codes, granted)
+    spell_days = np.clip(spells.stop, first, stop) - np.clip(spells.start, first, stop)
+    totals = group_sum(spells.group, spell_days, int(codes.max(initial=-1)) + 1)
+    result: dict[int, Fraction] = {
+        group: Fraction(int(totals[group])) for group in np.flatnonzero(totals).tolist()
+    }
+    days = np.clip(columns.stop, first, stop) - np.clip(columns.start, first, stop)
+    chosen = counted & ~granted & (days > 0)
+    weighted = (days * columns.probability_numerator)[chosen]
+    for group, total in fraction_sums(
+        codes[chosen], weighted, columns.probability_denominator[chosen]
+    ).items():
+        result[group] = result.get(group, Fraction(0)) + total
+    return result
+
+
 def _weighted_days(
     ledger: DispositionLedger, period: DateRange, by: str
 ) -> tuple[NDArray[np.generic], dict[int, Fraction]]:
-    """Days in service per group, exactly: a citizen's overlapping granted dispositions in a
-    group count each day once; expected dispositions (probability below 1) add days × probability.
-    """
     codes, labels = ledger.groups(by)
-    columns = ledger.columns
-    first, stop = period.start_number, period.stop_number
-    granted = _in_service(ledger) & (
-        columns.probability_numerator == columns.probability_denominator
-    )
-    spells = _spells(ledger, by, granted)
-    spell_days = np.clip(spells.stop, first, stop) - np.clip(spells.start, first, stop)
-    whole = np.bincount(spells.group, weights=spell_days, minlength=labels.size)
-    result: dict[int, Fraction] = {
-        group: Fraction(int(days)) for group, days in enumerate(whole.tolist()) if days
-    }
-    expected = _in_service(ledger) & ~granted
-    days = np.clip(columns.stop, first, stop) - np.clip(columns.start, first, stop)
-    chosen = expected & (days > 0)
-    keys = np.stack([codes[chosen], columns.probability_denominator[chosen]], axis=1)
-    weighted = (days * columns.probability_numerator)[chosen]
-    if keys.size:
-        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-        sums = np.zeros(distinct.shape[0], dtype=np.int64)
-        np.add.at(sums, inverse.ravel(), weighted)
-        for (group, denominator), total in zip(distinct.tolist(), sums.tolist(), strict=True):
-            result[group] = result.get(group, Fraction(0)) + Fraction(total, denominator)
-    return labels, result
+    return labels, days_in_service(ledger, period, codes)
 
 
 def full_year_persons_exact(
@@ -245,20 +254,11 @@ def granted_hours_per_week(
         & (columns.start <= number)
         & (columns.stop > number)
     )
-    # Sum hours per (group, denominator) on arrays: there are few distinct denominators.
     denominators = columns.quantity_denominator * columns.probability_denominator
-    keys = np.stack([codes[chosen], denominators[chosen]], axis=1)
-    numerators = (columns.quantity_numerator * columns.probability_numerator)[chosen]
+    numerators = columns.quantity_numerator * columns.probability_numerator
+    sums = fraction_sums(codes[chosen], numerators[chosen], denominators[chosen])
     names = _labels(labels)
-    result: dict[str, Fraction] = {}
-    if keys.size:
-        distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
-        sums = np.zeros(distinct.shape[0], dtype=np.int64)
-        np.add.at(sums, inverse.ravel(), numerators)
-        for (group, denominator), total in zip(distinct.tolist(), sums.tolist(), strict=True):
-            result[names[group]] = result.get(names[group], Fraction(0)) + Fraction(
-                total, denominator
-            )
+    result = {names[group]: total for group, total in sums.items()}
     return dict(sorted(result.items()))
 
 
@@ -320,9 +320,10 @@ class _Spells:
     stop: NDArray[np.int64]
 
 
-def _spells(ledger: DispositionLedger, by: str, chosen: NDArray[np.bool_]) -> _Spells:
+def _spells(
+    ledger: DispositionLedger, codes: NDArray[np.int64], chosen: NDArray[np.bool_]
+) -> _Spells:
     """Merge the chosen segments per group and citizen into spells (overlaps counted once)."""
-    codes, _ = ledger.groups(by)
     citizen_codes, citizens = ledger.groups("citizen")
     columns = ledger.columns
     key = codes[chosen] * citizens.size + citizen_codes[chosen]
@@ -357,8 +358,8 @@ def inflow_outflow(
     before, and leaves after a last day with no disposition in it the day after. Returns
     ``{group: {"inflow": [12 counts], "outflow": [12 counts]}}``.
     """
-    _, labels = ledger.groups(by)
-    spells = _spells(ledger, by, _in_service(ledger))
+    codes, labels = ledger.groups(by)
+    spells = _spells(ledger, codes, _in_service(ledger))
     boundaries = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64)
     counts = {}
     for kind, days in (("inflow", spells.start), ("outflow", spells.stop - 1)):

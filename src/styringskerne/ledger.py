@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
@@ -45,6 +45,10 @@ from styringskerne.engine.columns import readonly
 from styringskerne.errors import ImportFailedError, StyringskerneError
 from styringskerne.money import Money
 from styringskerne.quantities import to_fraction
+
+if TYPE_CHECKING:
+    from styringskerne.io.csv import ImportResult
+
 from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerStatus, LedgerTable
 
 __all__ = ["DIMENSIONS", "DispositionLedger"]
@@ -369,10 +373,9 @@ class DispositionLedger:
         """
         from styringskerne.io.frames import dispositions_from_pandas
 
-        result = dispositions_from_pandas(frame, catalogue=catalogue)
-        if result.errors:
-            raise ImportFailedError("dataframe", result.errors)
-        return cls(result.items, catalogue=catalogue)
+        return cls._loaded(
+            dispositions_from_pandas(frame, catalogue=catalogue), "dataframe", catalogue
+        )
 
     @classmethod
     def from_arrow(
@@ -385,9 +388,16 @@ class DispositionLedger:
         """
         from styringskerne.io.frames import dispositions_from_arrow
 
-        result = dispositions_from_arrow(table, catalogue=catalogue)
+        return cls._loaded(
+            dispositions_from_arrow(table, catalogue=catalogue), "arrow table", catalogue
+        )
+
+    @classmethod
+    def _loaded(
+        cls, result: ImportResult[Disposition], source: str, catalogue: ServiceCatalogue | None
+    ) -> DispositionLedger:
         if result.errors:
-            raise ImportFailedError("arrow table", result.errors)
+            raise ImportFailedError(source, result.errors)
         return cls(result.items, catalogue=catalogue)
 
     def _assign(

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from styringskerne.calendar import day_number, from_day_number
 from styringskerne.cpr import mask_id
 from styringskerne.explanation import ChangeExplanation
 from styringskerne.followup import FollowUpCase, FollowUpSchedule, follow_up_status
@@ -167,7 +168,7 @@ def _citizens_by_sub_area(
     codes, names = sub_area_codes(ledger, sub_areas)
     citizen_codes, _ = ledger.groups("citizen")
     columns = ledger.columns
-    number = (day - dt.date(1970, 1, 1)).days
+    number = day_number(day)
     active = (
         (columns.start <= number) & (columns.stop > number) & (columns.probability_numerator > 0)
     )
@@ -298,7 +299,7 @@ def caseload_report(
     year_costs = ledger.full_year_cost(on.year, by="disposition").to_mapping()
     rows: list[tuple[Cell, ...]] = []
     for case, due in zip(own, status.next_due.tolist(), strict=True):
-        next_due = dt.date(1970, 1, 1) + dt.timedelta(days=int(due))
+        next_due = from_day_number(int(due))
         rows.append(
             (
                 mask_id(case.citizen_id),

@@ -5,7 +5,7 @@ amounts int64 øre, units and groups small integer codes. No function loops in P
 segments or days, and no segments × days matrix is built.
 """
 
-from styringskerne.engine.aggregate import add_into, group_sum
+from styringskerne.engine.aggregate import add_into, fraction_sums, group_sum
 from styringskerne.engine.columns import (
     UNIT_CODES,
     UNIT_DAY,
@@ -37,6 +37,7 @@ __all__ = [
     "cumulative_at",
     "cumulative_cost",
     "daily_by_group",
+    "fraction_sums",
     "group_sum",
     "grouped_interval_costs",
     "interval_costs",

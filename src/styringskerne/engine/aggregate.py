@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["add_into", "group_sum"]
+__all__ = ["add_into", "fraction_sums", "group_sum"]
 
 _FLOAT_EXACT: Final = 2**53
 """Integers below this are exact in float64, and so are sums that stay below it."""
@@ -39,4 +40,26 @@ def group_sum(
     """Sum ``values`` by group code into an int64 array of length ``group_count``."""
     result = np.zeros(group_count, dtype=np.int64)
     add_into(result, np.asarray(groups, dtype=np.int64), np.asarray(values, dtype=np.int64))
+    return result
+
+
+def fraction_sums(
+    groups: NDArray[np.integer], numerators: NDArray[np.int64], denominators: NDArray[np.int64]
+) -> dict[int, Fraction]:
+    """Exact sums of ``numerators[i] / denominators[i]`` per group, as fractions.
+
+    The integers are summed on arrays per (group, denominator) — data has few distinct
+    denominators — and only those partial sums become fractions.
+    """
+    result: dict[int, Fraction] = {}
+    if groups.size == 0:
+        return result
+    keys = np.stack(
+        [np.asarray(groups, dtype=np.int64), np.asarray(denominators, dtype=np.int64)], axis=1
+    )
+    distinct, inverse = np.unique(keys, axis=0, return_inverse=True)
+    sums = np.zeros(distinct.shape[0], dtype=np.int64)
+    np.add.at(sums, inverse.ravel(), np.asarray(numerators, dtype=np.int64))
+    for (group, denominator), total in zip(distinct.tolist(), sums.tolist(), strict=True):
+        result[group] = result.get(group, Fraction(0)) + Fraction(total, denominator)
     return result
