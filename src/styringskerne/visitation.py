@@ -455,9 +455,19 @@ class RuleSet:
                 raise StyringskerneError(
                     f"rule set {self.name!r} decides some rows by {rule.measure}; give it"
                 )
-            limits = np.array(
-                [float(b.up_to) if b.up_to is not None else np.inf for b in rule.bands]
-            )
+            if rule.measure == "yearly_amount":  # whole øre: compare exactly in int64
+                top = np.iinfo(np.int64).max
+                limits = np.array(
+                    [int(b.up_to) if b.up_to is not None else top for b in rule.bands],
+                    dtype=np.int64,
+                )
+            else:  # hours and shares as given, in floating point
+                limits = np.array(
+                    [
+                        b.up_to.numerator / b.up_to.denominator if b.up_to is not None else np.inf
+                        for b in rule.bands
+                    ]
+                )
             band = np.searchsorted(limits, values[mask], side="left")
             levels = np.array([rank[b.level] for b in rule.bands], dtype=np.int8)
             result[mask] = levels[band]
