@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, SupportsIndex, TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
@@ -190,9 +190,6 @@ class Money:
     def __repr__(self) -> str:
         return f"Money('{self.to_string()}')"
 
-    def __index__(self) -> int:
-        return self.ore
-
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
@@ -216,7 +213,7 @@ class Money:
     def __abs__(self) -> Money:
         return Money(abs(self.ore))
 
-    def __mul__(self, factor: SupportsIndex) -> Money:
+    def __mul__(self, factor: int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
         return Money(self.ore * factor)
