@@ -53,7 +53,14 @@ from styringskerne.ledger import DispositionLedger
 from styringskerne.money import Money
 from styringskerne.transitions import ColourRule, elderly_outflow, youth_amounts
 
-__all__ = ["REASONS", "ChangeExplanation", "ChangeItem", "Reason", "explain_change", "forecast_change"]
+__all__ = [
+    "REASONS",
+    "ChangeExplanation",
+    "ChangeItem",
+    "Reason",
+    "explain_change",
+    "forecast_change",
+]
 
 Reason = Literal[
     "new", "ended", "extended", "price", "provider", "payer", "probability", "estimate", "other"
