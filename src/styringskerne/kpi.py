@@ -47,6 +47,7 @@ __all__ = [
     "average_price",
     "average_price_per_citizen",
     "citizens_at",
+    "citizens_on",
     "days_in_service",
     "full_year_persons",
     "full_year_persons_exact",
@@ -98,12 +99,19 @@ def citizens_at(ledger: DispositionLedger, day: dt.date, *, by: str = "service")
         {'SEL108': 1}
     """
     codes, labels = ledger.groups(by)
+    counts = citizens_on(ledger, day, codes, labels.size)
+    return {name: int(c) for name, c in zip(_labels(labels), counts.tolist(), strict=True) if c}
+
+
+def citizens_on(
+    ledger: DispositionLedger, day: dt.date, codes: NDArray[np.int64], size: int
+) -> NDArray[np.int64]:
+    """Distinct citizens in service on a day per group code (for any grouping of segments)."""
     citizen_codes, _ = ledger.groups("citizen")
     columns = ledger.columns
     number = day_number(day)
     active = _in_service(ledger) & (columns.start <= number) & (columns.stop > number)
-    counts = _distinct_count(codes, citizen_codes, active, labels.size)
-    return {name: int(c) for name, c in zip(_labels(labels), counts.tolist(), strict=True) if c}
+    return _distinct_count(codes, citizen_codes, active, size)
 
 
 def _period_in_a_year(start: dt.date, end: dt.date) -> tuple[DateRange, int]:

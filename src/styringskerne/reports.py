@@ -18,14 +18,19 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-import numpy as np
 
-from styringskerne.calendar import day_number, from_day_number
+from styringskerne.calendar import from_day_number
 from styringskerne.cpr import mask_id
 from styringskerne.explanation import ChangeExplanation
 from styringskerne.followup import FollowUpCase, FollowUpSchedule, follow_up_status
 from styringskerne.forecast import Forecast, sub_area_codes
-from styringskerne.kpi import citizens_at, granted_hours_per_week, inflow_outflow, occupancy
+from styringskerne.kpi import (
+    citizens_at,
+    citizens_on,
+    granted_hours_per_week,
+    inflow_outflow,
+    occupancy,
+)
 from styringskerne.ledger import DispositionLedger
 from styringskerne.money import Money
 from styringskerne.specialtariff import special_tariff_figures
@@ -166,16 +171,7 @@ def _citizens_by_sub_area(
     ledger: DispositionLedger, day: dt.date, sub_areas: Mapping[str, str] | None
 ) -> dict[str, int]:
     codes, names = sub_area_codes(ledger, sub_areas)
-    citizen_codes, _ = ledger.groups("citizen")
-    columns = ledger.columns
-    number = day_number(day)
-    active = (
-        (columns.start <= number) & (columns.stop > number) & (columns.probability_numerator > 0)
-    )
-    pairs = np.unique(np.stack([codes[active], citizen_codes[active]], axis=1), axis=0)
-    counts = (
-        np.bincount(pairs[:, 0], minlength=len(names)) if pairs.size else np.zeros(len(names), int)
-    )
+    counts = citizens_on(ledger, day, codes, len(names))
     return {name: int(count) for name, count in zip(names, counts.tolist(), strict=True)}
 
 
