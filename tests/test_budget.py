@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
+from styringskerne import DispositionLedger, Money, StyringskerneError
 from styringskerne.budget import (
     Action,
     BudgetFrame,
@@ -24,6 +24,7 @@ from styringskerne.budget import (
 )
 from styringskerne.forecast import Snapshot, make_forecast
 from styringskerne.shadow import shadow_budgets
+from tests.builders import day_stay
 from tests.strategies import disposition_lists
 
 D = dt.date
@@ -119,24 +120,8 @@ def test_assumptions_from_individual_data() -> None:
     """Two citizens for half a year each make one full-year person at their average price."""
     ledger = DispositionLedger(
         [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL107",
-                rate="1.000,00",
-                unit="day",
-                start=D(2023, 1, 1),
-                end=D(2023, 7, 2),
-            ),
-            Disposition.at_rate(
-                id="D2",
-                citizen_id="B-2",
-                service="SEL107",
-                rate="2.000,00",
-                unit="day",
-                start=D(2023, 7, 3),
-                end=D(2023, 12, 31),
-            ),
+            day_stay("D1", "B-1", "SEL107", D(2023, 1, 1), D(2023, 7, 2)),
+            day_stay("D2", "B-2", "SEL107", D(2023, 7, 3), D(2023, 12, 31), rate="2.000,00"),
         ]
     )
     (assumption,) = assumptions_from_ledger(ledger, 2023)
@@ -173,18 +158,7 @@ def test_holstebro_target_moves_support_to_group_courses() -> None:
 
 
 def test_overspend_requires_an_explanation_and_an_action_plan() -> None:
-    ledger = DispositionLedger(
-        [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL107",
-                rate="1.000,00",
-                unit="day",
-                start=D(2024, 1, 1),
-            )
-        ]
-    )
+    ledger = DispositionLedger([day_stay("D1", "B-1", "SEL107", D(2024, 1, 1))])
     forecast = make_forecast(
         Snapshot(as_of=D(2024, 5, 31), ledger=ledger), budget={"5.38.52": Money.of("350.000,00")}
     )
@@ -202,18 +176,7 @@ def test_overspend_requires_an_explanation_and_an_action_plan() -> None:
 
 
 def test_shadow_budget_indexes_the_outer_years() -> None:
-    ledger = DispositionLedger(
-        [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL108",
-                rate="1.000,00",
-                unit="day",
-                start=D(2020, 1, 1),
-            )
-        ]
-    )
+    ledger = DispositionLedger([day_stay("D1", "B-1", "SEL108", D(2020, 1, 1))])
     outer = shadow_budgets(
         Snapshot(as_of=D(2024, 8, 31), ledger=ledger), index={2025: "1.02", 2026: "1.03"}
     )

@@ -24,6 +24,7 @@ from styringskerne.kpi import (
     progression,
     purchases_and_sales,
 )
+from tests.builders import day_stay
 from tests.strategies import DATES, disposition_lists
 
 D = dt.date
@@ -126,34 +127,9 @@ def test_granted_hours_occupancy_and_purchases() -> None:
                 start=D(2024, 1, 1),
                 probability="1/2",
             ),
-            Disposition.at_rate(
-                id="R1",
-                citizen_id="B-3",
-                service="SEL108",
-                rate="1.000,00",
-                unit="day",
-                start=D(2024, 1, 1),
-                provider="Own",
-            ),
-            Disposition.at_rate(
-                id="R2",
-                citizen_id="B-4",
-                service="SEL108",
-                rate="3.000,00",
-                unit="day",
-                start=D(2024, 1, 1),
-                provider="Region",
-            ),
-            Disposition.at_rate(
-                id="R3",
-                citizen_id="B-5",
-                service="SEL108",
-                rate="1.000,00",
-                unit="day",
-                start=D(2024, 1, 1),
-                provider="Own",
-                payer="Odense",
-            ),
+            day_stay("R1", "B-3", "SEL108", D(2024, 1, 1), provider="Own"),
+            day_stay("R2", "B-4", "SEL108", D(2024, 1, 1), rate="3.000,00", provider="Region"),
+            day_stay("R3", "B-5", "SEL108", D(2024, 1, 1), provider="Own", payer="Odense"),
         ]
     )
     assert granted_hours_per_week(ledger, D(2024, 3, 1)) == {"SEL85": Fraction(29, 4)}
@@ -168,15 +144,7 @@ def test_granted_hours_occupancy_and_purchases() -> None:
 
 def test_inflow_outflow_and_length_of_stay_in_temporary_placements() -> None:
     def stay(id: str, citizen: str, start: dt.date, end: dt.date | None) -> Disposition:
-        return Disposition.at_rate(
-            id=id,
-            citizen_id=citizen,
-            service="SEL107",
-            rate="1.000,00",
-            unit="day",
-            start=start,
-            end=end,
-        )
+        return day_stay(id, citizen, "SEL107", start, end)
 
     ledger = DispositionLedger(
         [
@@ -196,23 +164,9 @@ def test_inflow_outflow_and_length_of_stay_in_temporary_placements() -> None:
 
 def test_full_year_persons_count_overlapping_dispositions_once() -> None:
     """A special tariff beside a stay does not make the citizen two full-year persons."""
-    base = Disposition.at_rate(
-        id="D1",
-        citizen_id="B-1",
-        service="SEL108",
-        rate="1.000,00",
-        unit="day",
-        start=D(2024, 1, 1),
-        end=D(2024, 12, 31),
-    )
-    extra = Disposition.at_rate(
-        id="D1/særtakst/2024-03-01",
-        citizen_id="B-1",
-        service="SEL108",
-        rate="500,00",
-        unit="day",
-        start=D(2024, 3, 1),
-        end=D(2024, 6, 30),
+    base = day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), D(2024, 12, 31))
+    extra = day_stay(
+        "D1/særtakst/2024-03-01", "B-1", "SEL108", D(2024, 3, 1), D(2024, 6, 30), rate="500,00"
     )
     ledger = DispositionLedger([base, extra])
     assert full_year_persons(ledger, D(2024, 1, 1), D(2024, 12, 31)) == {"SEL108": 1}
@@ -235,24 +189,8 @@ def test_average_price_per_citizen_counts_each_citizen_once() -> None:
 
     ledger = DispositionLedger(
         [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL107",
-                rate="1.000,00",
-                unit="day",
-                start=D(2024, 1, 1),
-                end=D(2024, 12, 31),
-            ),
-            Disposition.at_rate(
-                id="D2",
-                citizen_id="B-2",
-                service="SEL107",
-                rate="1.000,00",
-                unit="day",
-                start=D(2024, 12, 1),
-                end=D(2024, 12, 31),
-            ),
+            day_stay("D1", "B-1", "SEL107", D(2024, 1, 1), D(2024, 12, 31)),
+            day_stay("D2", "B-2", "SEL107", D(2024, 12, 1), D(2024, 12, 31)),
         ]
     )
     per_citizen = average_price_per_citizen(ledger, D(2024, 1, 1), D(2024, 12, 31))

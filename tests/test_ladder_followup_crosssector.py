@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
+from styringskerne import DispositionLedger, Money, StyringskerneError
 from styringskerne.crosssector import UNASSIGNED, SplitRule, spend_by_area, spend_by_family
 from styringskerne.followup import (
     CRITERIA,
@@ -27,30 +27,10 @@ from styringskerne.ladder import (
     measure_target,
     movements,
 )
+from tests.builders import day_stay as grant
 from tests.strategies import DATES, disposition_lists, money_ore
 
 D = dt.date
-
-
-def grant(  # noqa: PLR0917 - positional dates read best in the tables of cases below
-    id: str,
-    citizen: str,
-    service: str,
-    start: dt.date,
-    end: dt.date | None = None,
-    rate: str = "1.000,00",
-    **extra: object,
-) -> Disposition:
-    return Disposition.at_rate(
-        id=id,
-        citizen_id=citizen,
-        service=service,
-        rate=rate,
-        unit="day",
-        start=start,
-        end=end,
-        **extra,
-    )  # type: ignore[arg-type]
 
 
 # -- the ladder --------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from styringskerne.steering import (
     occupancy_sensitivity,
 )
 from styringskerne.tariffs import cost_based_day_price, example_catalogue
+from tests.builders import day_stay
 from tests.strategies import DATES
 
 D = dt.date
@@ -89,14 +90,7 @@ def test_basistakst_plus_package_price_is_the_day_price(base, code) -> None:
 
 def test_moving_one_package_up_is_a_dated_price_change() -> None:
     catalogue = example_catalogue("ikast-brande")
-    stay = Disposition.at_rate(
-        id="D1",
-        citizen_id="B-1",
-        service="SEL108",
-        rate=catalogue.day_price("3.2", "900,00"),
-        unit="day",
-        start=D(2024, 1, 1),
-    )
+    stay = day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), rate=catalogue.day_price("3.2", "900,00"))
     moved = catalogue.move(
         stay, day=D(2024, 7, 1), to=catalogue.step("3.2", 1).code, basistakst="900,00"
     )
@@ -242,15 +236,7 @@ def test_boks_4_2_application_needs_a_written_justification() -> None:
 
 @given(start=DATES, months=st.integers(1, 12), length=st.integers(0, 800))
 def test_special_tariff_segments_never_outlive_their_grant(start, months, length) -> None:
-    base = Disposition.at_rate(
-        id="D1",
-        citizen_id="B-1",
-        service="SEL108",
-        rate="1.000,00",
-        unit="day",
-        start=start,
-        end=start + dt.timedelta(days=length),
-    )
+    base = day_stay("D1", "B-1", "SEL108", start, start + dt.timedelta(days=length))
     grant = SpecialTariffGrant(
         disposition_id="D1",
         citizen_id="B-1",
@@ -269,15 +255,7 @@ def test_special_tariff_segments_never_outlive_their_grant(start, months, length
 
 
 def test_grants_expire_and_count_in_the_key_figures() -> None:
-    base = Disposition.at_rate(
-        id="D1",
-        citizen_id="B-1",
-        service="SEL108",
-        rate="1.000,00",
-        unit="day",
-        start=D(2024, 1, 1),
-        provider="Engvang",
-    )
+    base = day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), provider="Engvang")
     grant = SpecialTariffGrant.from_application(application())
     assert grant.end == D(2024, 6, 30)
     assert expiring([grant], D(2024, 6, 1), 30) == (grant,)
@@ -436,15 +414,7 @@ def test_small_providers_swing_with_occupancy_under_bum() -> None:
 
 def test_empty_bed_warning_for_citizens_outside_the_target_group() -> None:
     def stay(id: str, citizen: str, service: str) -> Disposition:
-        return Disposition.at_rate(
-            id=id,
-            citizen_id=citizen,
-            service=service,
-            rate="1.000,00",
-            unit="day",
-            start=D(2024, 1, 1),
-            provider="Engvang",
-        )
+        return day_stay(id, citizen, service, D(2024, 1, 1), provider="Engvang")
 
     ledger = DispositionLedger([stay("D1", "B-1", "SEL108"), stay("D2", "010190-1234", "SEL107")])
     (warning,) = empty_bed_warnings(

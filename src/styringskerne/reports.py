@@ -14,6 +14,7 @@ import datetime as dt
 import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -54,11 +55,19 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _decimal(value: Fraction, places: int) -> str:
+    """An exact fraction rounded half-even to ``places`` decimals, with a decimal comma."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)).replace(
+        ".", ","
+    )
+
+
 def _text(cell: Cell) -> str:
     if isinstance(cell, Money):
         return cell.format_danish(unit="")
     if isinstance(cell, Fraction):
-        return f"{float(cell):.1%}".replace(".", ",")
+        return _decimal(cell * 100, 1) + "%"
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return "" if cell is None else str(cell)
@@ -332,7 +341,7 @@ def provider_report(
         ("Places", places),
         ("Occupancy", share),
         (f"Citizens on {end.isoformat()}", citizens),
-        ("Granted hours per week (§ 85)", f"{float(hours):.1f}".replace(".", ",")),
+        ("Granted hours per week (§ 85)", _decimal(hours, 1)),
         ("Spend", spend),
         ("Special tariffs (count)", special["count"] if special else 0),
         ("Special tariffs (spend)", special["spend"] if special else Money(0)),
