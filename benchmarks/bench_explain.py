@@ -23,8 +23,8 @@ import numpy as np
 
 from bench_projection import YEAR, naive_days, peak_memory, synthetic_columns, timed
 from styringskerne import DispositionLedger
-from styringskerne.explanation import explain_change
-from styringskerne.forecast import Snapshot
+from styringskerne.forecast.explanation import explain_change
+from styringskerne.forecast.forecast import Snapshot
 
 
 def changed_columns(columns: dict[str, Any], seed: int = 2) -> dict[str, Any]:

@@ -4,9 +4,9 @@ Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_kpi.py [--rows N
 
 The synthetic ledger of ``bench_projection`` gets services (the catalogue's seven ladder and day
 services), 2.000 providers and a tenth of the rows paid by other municipalities. Every key
-figure of ``styringskerne.kpi`` is computed by service for 2024 and timed; the baseline counts
-full-year persons per service the naive way (a pure-Python walk over every day of every
-segment) on a 10.000-row sample, scaled linearly.
+figure of ``styringskerne.kpi.figures`` is computed by service for 2024 and timed; the
+baseline counts full-year persons per service the naive way (a pure-Python walk over every day
+of every segment) on a 10.000-row sample, scaled linearly.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 
 from bench_projection import YEAR, naive_days, peak_memory, synthetic_columns, timed
 from styringskerne import DispositionLedger
-from styringskerne.kpi import (
+from styringskerne.kpi.figures import (
     average_price,
     citizens_at,
     full_year_persons,

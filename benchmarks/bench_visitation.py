@@ -19,8 +19,8 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from bench_projection import peak_memory, timed
-from styringskerne.followup import CaseColumns, FlexibleFollowUp
-from styringskerne.visitation import LEVELS, example_rules
+from styringskerne.visitation.competence import LEVELS, example_rules
+from styringskerne.visitation.followup import CaseColumns, FlexibleFollowUp
 
 SERVICES = np.array(["SEL107", "SEL108", "ABL105", "SEL103", "SEL104", "SEL85"])
 ON = dt.date(2024, 1, 1)

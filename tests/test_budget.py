@@ -22,8 +22,8 @@ from styringskerne.budget import (
     missing_explanations,
     move_share,
 )
-from styringskerne.forecast import Snapshot, make_forecast
-from styringskerne.shadow import shadow_budgets
+from styringskerne.forecast.forecast import Snapshot, make_forecast
+from styringskerne.forecast.shadow import shadow_budgets
 from tests.builders import day_stay
 from tests.strategies import disposition_lists
 

@@ -20,7 +20,7 @@ from styringskerne import (
     mask_id,
     parse_date,
 )
-from styringskerne.cpr import mask_text, normalise_cpr
+from styringskerne.core.cpr import mask_text, normalise_cpr
 from tests.strategies import DATES
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
-from styringskerne.explanation import ChangeExplanation, ChangeItem, explain_change
-from styringskerne.forecast import (
+from styringskerne.forecast.explanation import ChangeExplanation, ChangeItem, explain_change
+from styringskerne.forecast.forecast import (
     Buffer,
     CaseOnTheWay,
     Estimate,
@@ -20,8 +20,8 @@ from styringskerne.forecast import (
     forecast_series,
     make_forecast,
 )
-from styringskerne.shadow import shadow_budgets
-from styringskerne.transitions import ColourRule, YouthTransition
+from styringskerne.forecast.shadow import shadow_budgets
+from styringskerne.forecast.transitions import ColourRule, YouthTransition
 from tests.strategies import DATES, PROVIDERS, disposition_lists, probabilities
 
 D = dt.date

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger, Money
-from styringskerne.forecast import Forecast, ForecastLine
-from styringskerne.kpi import (
+from styringskerne.forecast.forecast import Forecast, ForecastLine
+from styringskerne.kpi.figures import (
     Score,
     average_price,
     citizens_at,
@@ -185,7 +185,7 @@ def test_progression_per_theme() -> None:
 
 
 def test_average_price_per_citizen_counts_each_citizen_once() -> None:
-    from styringskerne.kpi import average_price_per_citizen
+    from styringskerne.kpi.figures import average_price_per_citizen
 
     ledger = DispositionLedger(
         [

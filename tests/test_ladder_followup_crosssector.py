@@ -11,8 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, Money, StyringskerneError
-from styringskerne.crosssector import UNASSIGNED, SplitRule, spend_by_area, spend_by_family
-from styringskerne.followup import (
+from styringskerne.visitation.crosssector import (
+    UNASSIGNED,
+    SplitRule,
+    spend_by_area,
+    spend_by_family,
+)
+from styringskerne.visitation.followup import (
     CRITERIA,
     FlexibleFollowUp,
     FollowUpCase,
@@ -20,7 +25,7 @@ from styringskerne.followup import (
     follow_up_status,
     most_expensive,
 )
-from styringskerne.ladder import (
+from styringskerne.visitation.ladder import (
     Target,
     citizen_steps,
     ladder_distribution,

@@ -14,24 +14,24 @@ from hypothesis import given
 
 from styringskerne import DispositionLedger, ImportFailedError, Money
 from styringskerne.examples import example_month
-from styringskerne.explanation import explain_change
-from styringskerne.followup import FollowUpCase
-from styringskerne.forecast import Snapshot, make_forecast
+from styringskerne.forecast.explanation import explain_change
+from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.io.frames import dispositions_from_pandas
-from styringskerne.ladder import ladder_distribution, movements
-from styringskerne.plots import (
+from styringskerne.kpi.plots import (
     plot_change_waterfall,
     plot_forecast_through_year,
     plot_inflow_outflow,
     plot_ladder,
     save_png,
 )
-from styringskerne.reports import (
+from styringskerne.kpi.reports import (
     caseload_report,
     management_report,
     provider_report,
     quarterly_report,
 )
+from styringskerne.visitation.followup import FollowUpCase
+from styringskerne.visitation.ladder import ladder_distribution, movements
 from tests.strategies import disposition_lists
 
 D = dt.date

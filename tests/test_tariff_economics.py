@@ -11,21 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
-from styringskerne.calendar import BudgetYear
-from styringskerne.costing import (
-    CarryForwardRule,
-    CostBudget,
-    differentiated_prices,
-    regulated_day_price,
-    settle_year,
-)
-from styringskerne.specialtariff import (
-    SpecialTariffApplication,
-    SpecialTariffGrant,
-    expiring,
-    special_tariff_figures,
-)
-from styringskerne.staffing import WorkingTime, hourly_price, weekly_staff_hours
+from styringskerne.core.calendar import BudgetYear
 from styringskerne.steering import (
     Activity,
     ActivityBased,
@@ -36,7 +22,22 @@ from styringskerne.steering import (
     empty_bed_warnings,
     occupancy_sensitivity,
 )
-from styringskerne.tariffs import cost_based_day_price, example_catalogue
+from styringskerne.tariffs.costing import (
+    CarryForwardRule,
+    CostBudget,
+    differentiated_prices,
+    regulated_day_price,
+    settle_year,
+)
+from styringskerne.tariffs.packages import example_catalogue
+from styringskerne.tariffs.prices import cost_based_day_price
+from styringskerne.tariffs.specialtariff import (
+    SpecialTariffApplication,
+    SpecialTariffGrant,
+    expiring,
+    special_tariff_figures,
+)
+from styringskerne.tariffs.staffing import WorkingTime, hourly_price, weekly_staff_hours
 from tests.builders import day_stay
 from tests.strategies import DATES
 

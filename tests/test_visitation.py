@@ -13,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import Money, StyringskerneError, Tariff, TariffPrice
-from styringskerne.recommendation import Alternative, Goal, Recommendation, RecommendationPolicy
-from styringskerne.visitation import (
+from styringskerne.visitation.competence import (
     EXAMPLE_RULE_SETS,
     LEVELS,
     Band,
@@ -22,6 +21,12 @@ from styringskerne.visitation import (
     RuleSet,
     RuleVersion,
     example_rules,
+)
+from styringskerne.visitation.recommendation import (
+    Alternative,
+    Goal,
+    Recommendation,
+    RecommendationPolicy,
 )
 
 D = dt.date

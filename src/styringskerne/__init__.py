@@ -12,13 +12,16 @@ from styringskerne.budget import (
     YearResult,
     assumptions_from_ledger,
 )
-from styringskerne.calendar import BudgetYear, DateRange, day_number, from_day_number, parse_date
-from styringskerne.catalogue import ServiceCatalogue, ServiceType
-from styringskerne.costing import CarryForwardRule, CostBudget, settle_year
-from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
-from styringskerne.crosssector import SplitRule, spend_by_area, spend_by_family
-from styringskerne.dispositions import Actual, Citizen, Disposition
-from styringskerne.errors import (
+from styringskerne.catalogue.services import ServiceCatalogue, ServiceType
+from styringskerne.core.calendar import (
+    BudgetYear,
+    DateRange,
+    day_number,
+    from_day_number,
+    parse_date,
+)
+from styringskerne.core.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.core.errors import (
     DispositionError,
     ImportFailedError,
     MoneyError,
@@ -26,15 +29,10 @@ from styringskerne.errors import (
     StyringskerneError,
     TariffError,
 )
-from styringskerne.explanation import ChangeExplanation, ChangeItem, explain_change
-from styringskerne.followup import (
-    FlexibleFollowUp,
-    FollowUpCase,
-    FollowUpSchedule,
-    follow_up_status,
-    most_expensive,
-)
-from styringskerne.forecast import (
+from styringskerne.core.money import Money
+from styringskerne.dispositions import Actual, Citizen, Disposition
+from styringskerne.forecast.explanation import ChangeExplanation, ChangeItem, explain_change
+from styringskerne.forecast.forecast import (
     Buffer,
     CaseOnTheWay,
     Estimate,
@@ -43,7 +41,9 @@ from styringskerne.forecast import (
     Snapshot,
     make_forecast,
 )
-from styringskerne.kpi import (
+from styringskerne.forecast.shadow import shadow_budgets
+from styringskerne.forecast.transitions import ColourRule, YouthTransition
+from styringskerne.kpi.figures import (
     average_price,
     citizens_at,
     full_year_persons,
@@ -53,21 +53,14 @@ from styringskerne.kpi import (
     progression,
     purchases_and_sales,
 )
-from styringskerne.ladder import (
-    Target,
-    citizen_steps,
-    ladder_distribution,
-    measure_target,
-    movements,
+from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
+from styringskerne.ledger.results import (
+    AmountSeries,
+    AmountTable,
+    LedgerRow,
+    LedgerStatus,
+    LedgerTable,
 )
-from styringskerne.ledger import DIMENSIONS, DispositionLedger
-from styringskerne.money import Money
-from styringskerne.packages import Package, PackageCatalogue
-from styringskerne.recommendation import Alternative, Goal, Recommendation, RecommendationPolicy
-from styringskerne.results import AmountSeries, AmountTable, LedgerRow, LedgerStatus, LedgerTable
-from styringskerne.shadow import shadow_budgets
-from styringskerne.specialtariff import SpecialTariffApplication, SpecialTariffGrant
-from styringskerne.staffing import WorkingTime, hourly_price, weekly_staff_hours
 from styringskerne.steering import (
     Activity,
     ActivityBased,
@@ -75,16 +68,39 @@ from styringskerne.steering import (
     Frame,
     RegulatedFrame,
 )
-from styringskerne.tariffs import (
+from styringskerne.tariffs.costing import CarryForwardRule, CostBudget, settle_year
+from styringskerne.tariffs.packages import Package, PackageCatalogue, example_catalogue
+from styringskerne.tariffs.prices import (
     PriceSegment,
     Tariff,
     TariffPrice,
     Unit,
     cost_based_day_price,
-    example_catalogue,
 )
-from styringskerne.transitions import ColourRule, YouthTransition
-from styringskerne.visitation import Decision, Rule, RuleSet, example_rules
+from styringskerne.tariffs.specialtariff import SpecialTariffApplication, SpecialTariffGrant
+from styringskerne.tariffs.staffing import WorkingTime, hourly_price, weekly_staff_hours
+from styringskerne.visitation.competence import Decision, Rule, RuleSet, example_rules
+from styringskerne.visitation.crosssector import SplitRule, spend_by_area, spend_by_family
+from styringskerne.visitation.followup import (
+    FlexibleFollowUp,
+    FollowUpCase,
+    FollowUpSchedule,
+    follow_up_status,
+    most_expensive,
+)
+from styringskerne.visitation.ladder import (
+    Target,
+    citizen_steps,
+    ladder_distribution,
+    measure_target,
+    movements,
+)
+from styringskerne.visitation.recommendation import (
+    Alternative,
+    Goal,
+    Recommendation,
+    RecommendationPolicy,
+)
 
 __version__ = "0.1.0"
 

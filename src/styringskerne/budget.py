@@ -26,13 +26,14 @@ from typing import Literal
 import attrs
 import numpy as np
 
-from styringskerne.calendar import BudgetYear, _check_date, _check_optional_date
-from styringskerne.errors import StyringskerneError
-from styringskerne.forecast import Forecast, own_segments, sub_area_codes
-from styringskerne.kpi import days_in_service
-from styringskerne.ledger import DispositionLedger
-from styringskerne.money import Money, to_money
-from styringskerne.quantities import Exact, to_fraction
+from styringskerne.core.calendar import BudgetYear, _check_date, _check_optional_date
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money, to_money
+from styringskerne.core.quantities import Exact, to_fraction
+from styringskerne.forecast.forecast import Forecast, own_segments, sub_area_codes
+from styringskerne.kpi.figures import days_in_service
+from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
     "Action",
@@ -57,6 +58,7 @@ def _to_count(value: Exact) -> Fraction:
     return result
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class SteeringAssumption:
     """A steering assumption (styringsforudsætning): citizens × average price.
@@ -87,7 +89,7 @@ def assumptions_from_ledger(
     """Steering assumptions (styringsforudsætninger) from individual data.
 
     Per sub-area and service: full-year persons = days in service in the year ÷ days in the
-    year, counted as :func:`styringskerne.kpi.full_year_persons` does; average price = the
+    year, counted as :func:`styringskerne.kpi.figures.full_year_persons` does; average price = the
     year's cost ÷ full-year persons. Only this municipality's spend counts.
     """
     days_in_year = BudgetYear(year).days
@@ -166,6 +168,7 @@ def move_share(
 ChangeKind = Literal["reallocation", "supplementary"]
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class BudgetChange:
     """A reallocation (omplacering) or a supplementary appropriation (tillægsbevilling)."""
@@ -191,6 +194,7 @@ def _read_only(values: Mapping[str, Money]) -> Mapping[str, Money]:
     return MappingProxyType({name: Money.of(amount) for name, amount in sorted(values.items())})
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class BudgetFrame:
     """The yearly budget frame of the area, per sub-area, with its changes (rammebudget).
@@ -280,6 +284,7 @@ class BudgetFrame:
         return attrs.evolve(self, changes=(*self.changes, change))
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class Action:
     """One corrective measure of an action plan (handleplan) with its expected effect."""
@@ -294,6 +299,7 @@ def _actions(value: Iterable[Action]) -> tuple[Action, ...]:
     return tuple(value)
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class VarianceExplanation:
     """A variance explanation (afvigelsesforklaring) with its action plan (handleplan)."""
@@ -324,7 +330,7 @@ def missing_explanations(
     """Sub-areas whose overspend exceeds ``tolerance`` × budget and that lack an explanation.
 
     Examples:
-        >>> from styringskerne.forecast import ForecastLine
+        >>> from styringskerne.forecast.forecast import ForecastLine
         >>> forecast = Forecast(as_of=dt.date(2024, 5, 31), year=2024,
         ...     lines=(ForecastLine(kind="dispositions", label="granted",
         ...                         amounts={"5.38.52": Money.of("1.050.000,00")}),),
@@ -342,6 +348,7 @@ def missing_explanations(
     return tuple(result)
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class YearResult:
     """A year's budget and accounts (budget og regnskab), for deviation and precision."""

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from styringskerne.calendar import parse_date
-from styringskerne.errors import ImportFailedError, StyringskerneError
-from styringskerne.explanation import explain_change
-from styringskerne.forecast import Snapshot, make_forecast
+from styringskerne.core.calendar import parse_date
+from styringskerne.core.errors import ImportFailedError, StyringskerneError
+from styringskerne.forecast.explanation import explain_change
+from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.io.csv import (
     ImportResult,
     read_actuals,
@@ -27,8 +27,8 @@ from styringskerne.io.csv import (
     write_dispositions,
 )
 from styringskerne.io.text import change_table, forecast_table, ledger_table
-from styringskerne.ladder import ladder_distribution, movements
-from styringskerne.ledger import DispositionLedger
+from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.visitation.ladder import ladder_distribution, movements
 
 if TYPE_CHECKING:
     from styringskerne.examples import ExampleMonth
@@ -147,7 +147,7 @@ def _run_forecast(arguments: argparse.Namespace) -> int:
 def _write_plots(month: ExampleMonth, as_of: dt.date, out: Path) -> list[Path]:
     """The demo's four plots as PNG files, or none when matplotlib is missing."""
     try:
-        from styringskerne import plots
+        from styringskerne.kpi import plots
     except ImportError:  # pragma: no cover - the plot extra is optional
         return []
     try:

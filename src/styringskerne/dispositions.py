@@ -15,12 +15,13 @@ from fractions import Fraction
 
 import attrs
 
-from styringskerne.calendar import _check_date, _check_optional_date
-from styringskerne.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
-from styringskerne.errors import DispositionError
-from styringskerne.money import Money, MoneyLike, to_money
-from styringskerne.quantities import Exact, to_probability
-from styringskerne.tariffs import PriceSegment, Tariff, TariffPrice, Unit
+from styringskerne.core.calendar import _check_date, _check_optional_date
+from styringskerne.core.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.core.errors import DispositionError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money, MoneyLike, to_money
+from styringskerne.core.quantities import Exact, to_probability
+from styringskerne.tariffs.prices import PriceSegment, Tariff, TariffPrice, Unit
 
 __all__ = ["Actual", "Citizen", "Disposition"]
 
@@ -36,6 +37,7 @@ def _masked_repr(value: str) -> str:
     return repr(mask_id(value))
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class Citizen:
     """A citizen (borger), keyed by a CPR number or a pseudonymous id.
@@ -79,6 +81,7 @@ def _to_segments(value: object) -> tuple[PriceSegment, ...]:
     return tuple(sorted(value, key=lambda segment: segment.start))
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class Disposition:
     """A citizen's granted service with its prices and period (disposition / bevilling).
@@ -258,6 +261,7 @@ class Disposition:
         return attrs.evolve(self, segments=tuple(kept))
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class Actual:
     """An actual posting from the finance system (faktisk bogført udgift).

@@ -31,13 +31,14 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.calendar import BudgetYear, day_number
-from styringskerne.cpr import mask_id
+from styringskerne.core.calendar import BudgetYear, day_number
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money, MoneyLike, to_money
+from styringskerne.core.quantities import Exact, to_fraction, to_quantity
 from styringskerne.engine import UNIT_ONCE, grouped_interval_costs
-from styringskerne.errors import StyringskerneError
-from styringskerne.ledger import DispositionLedger
-from styringskerne.money import Money, MoneyLike, to_money
-from styringskerne.quantities import Exact, to_fraction, to_quantity
+from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
     "Activity",
@@ -64,6 +65,7 @@ def _frozen(values: NDArray[np.int64]) -> NDArray[np.int64]:
     return array
 
 
+@masked_repr
 @attrs.frozen(kw_only=True, eq=False)
 class Activity:
     """Activity ordered from providers in a year (bestilt aktivitet), per month.
@@ -107,6 +109,7 @@ class Activity:
             raise StyringskerneError(f"no activity for provider {provider!r}") from None
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class RegulationEvent:
     """A regulation of a frame after a dialogue (regulering af rammen)."""
@@ -118,6 +121,7 @@ class RegulationEvent:
     dialogue: dt.date
 
 
+@masked_repr
 @attrs.frozen(kw_only=True, eq=False)
 class SteeringResult:
     """A steering model's outcome for every provider (resultat af styringsmodellen).
@@ -192,6 +196,7 @@ def _money_map(values: Mapping[str, MoneyLike]) -> Mapping[str, Money]:
     return MappingProxyType({key: Money.of(value) for key, value in values.items()})
 
 
+@masked_repr
 @attrs.frozen
 class ActivityBased:
     """Activity-based steering (BUM): the tariff for every citizen-day ordered."""
@@ -216,6 +221,7 @@ def _share(value: Exact) -> Fraction:
     return result
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class ActivityBasedWithFixedFrame:
     """A fixed frame for fixed costs plus activity pay (BUM med fast ramme).
@@ -244,6 +250,7 @@ class ActivityBasedWithFixedFrame:
         )
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class Frame:
     """Pure frame steering (rammestyring): a fixed frame, not adjusted with activity."""
@@ -274,6 +281,7 @@ def _months(value: Iterable[int]) -> tuple[int, ...]:
     return months
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class RegulatedFrame:
     """A frame regulated after dialogue when activity departs from it (reguleret ramme).
@@ -395,6 +403,7 @@ def occupancy_sensitivity(
     return tuple(result)
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class EmptyBedWarning:
     """Free capacity filled by a citizen outside the provider's target group (tomme senge)."""

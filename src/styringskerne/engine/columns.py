@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.errors import StyringskerneError
+from styringskerne.core.errors import StyringskerneError
 
 __all__ = [
     "MAX_DENOMINATOR_PRODUCT",

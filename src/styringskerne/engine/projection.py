@@ -14,10 +14,10 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
+from styringskerne.core.errors import StyringskerneError
 from styringskerne.engine.aggregate import add_into
 from styringskerne.engine.columns import SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
-from styringskerne.errors import StyringskerneError
 
 __all__ = ["costs_between", "cumulative_at", "grouped_interval_costs", "interval_costs"]
 

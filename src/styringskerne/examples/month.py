@@ -24,16 +24,18 @@ from fractions import Fraction
 import attrs
 import numpy as np
 
-from styringskerne.calendar import add_months
+from styringskerne.core.calendar import add_months
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
 from styringskerne.dispositions import Disposition
 from styringskerne.examples.municipality import ExampleMunicipality, example_municipality
-from styringskerne.forecast import Buffer, CaseOnTheWay, Estimate, Snapshot, make_forecast
-from styringskerne.ledger import DispositionLedger
-from styringskerne.money import Money
+from styringskerne.forecast.forecast import Buffer, CaseOnTheWay, Estimate, Snapshot, make_forecast
+from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = ["ExampleMonth", "example_month"]
 
 
+@masked_repr
 @attrs.frozen(kw_only=True, eq=False)
 class ExampleMonth:
     """Last month's and this month's snapshot of the example municipality, and its budget."""

@@ -24,12 +24,13 @@ from typing import Final
 import attrs
 import numpy as np
 
-from styringskerne.calendar import add_months
-from styringskerne.catalogue import ServiceCatalogue
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import add_months
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
 from styringskerne.dispositions import Actual, Disposition
-from styringskerne.ledger import DispositionLedger
-from styringskerne.money import Money
-from styringskerne.tariffs import Tariff, TariffPrice
+from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.tariffs.prices import Tariff, TariffPrice
 
 __all__ = ["IKAST_BRANDE_PACKAGES", "ExampleMunicipality", "example_municipality"]
 
@@ -66,6 +67,7 @@ _HOURLY_PRICE: Final = 520  # kroner per hour of support in own home (assumed)
 _INDEX: Final = Fraction(1025, 1000)  # price and wage index per year (assumed)
 
 
+@masked_repr
 @attrs.frozen(kw_only=True)
 class ExampleMunicipality:
     """The generated municipality: its dispositions and actual postings (eksempelkommune)."""

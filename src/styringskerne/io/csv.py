@@ -22,14 +22,15 @@ from typing import Final, Generic, TypeVar
 
 import attrs
 
-from styringskerne.calendar import parse_date
-from styringskerne.catalogue import ServiceCatalogue
-from styringskerne.cpr import mask_id
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import parse_date
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import ImportFailedError, RowError, StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
+from styringskerne.core.quantities import to_probability, to_quantity
 from styringskerne.dispositions import Actual, Disposition
-from styringskerne.errors import ImportFailedError, RowError, StyringskerneError
-from styringskerne.money import Money
-from styringskerne.quantities import to_probability, to_quantity
-from styringskerne.tariffs import PriceSegment, Unit
+from styringskerne.tariffs.prices import PriceSegment, Unit
 
 __all__ = [
     "ACTUAL_COLUMNS",
@@ -81,6 +82,7 @@ T = TypeVar("T")
 Source = str | Path
 
 
+@masked_repr
 @attrs.frozen
 class ImportResult(Generic[T]):
     """What an import loaded and what it rejected (indlæsningsresultat)."""
@@ -169,6 +171,7 @@ def _parse_field(
         return None
 
 
+@masked_repr
 @attrs.frozen
 class _SegmentRow:
     line: int

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from styringskerne.catalogue import ServiceCatalogue
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.errors import RowError
 from styringskerne.dispositions import Disposition
-from styringskerne.errors import RowError
 from styringskerne.io.csv import (
     DISPOSITION_COLUMNS,
     OPTIONAL_DISPOSITION_COLUMNS,

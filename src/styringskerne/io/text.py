@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from styringskerne.cpr import mask_id
-from styringskerne.explanation import ChangeExplanation
-from styringskerne.forecast import Forecast
-from styringskerne.money import Money
-from styringskerne.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.money import Money
+from styringskerne.forecast.explanation import ChangeExplanation
+from styringskerne.forecast.forecast import Forecast
+from styringskerne.ledger.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
 
 __all__ = ["change_table", "forecast_table", "ledger_table"]
 

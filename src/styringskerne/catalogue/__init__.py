@@ -1,0 +1,1 @@
+"""The service catalogue (ydelseskatalog): service types, accounts and ladder steps, as data."""

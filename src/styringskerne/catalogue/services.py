@@ -1,0 +1,158 @@
+"""The service catalogue (ydelseskatalog): service types, accounts and ladder steps.
+
+The catalogue is data a municipality owns. The shipped default (``catalogue/services.toml``) is the
+table of the specialised adult area from VIVE 2018, *Bilagstabel 1*; load your own with
+:meth:`ServiceCatalogue.from_toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from styringskerne.core.data import load
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+
+__all__ = ["ServiceCatalogue", "ServiceType"]
+
+ServiceKind = Literal["ladder", "day", "other"]
+_KINDS: tuple[ServiceKind, ...] = ("ladder", "day", "other")
+
+
+def _to_str_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list):
+        raise StyringskerneError(f"'groups' must be a list of strings (got {value!r})")
+    return tuple(str(item) for item in value)
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class ServiceType:
+    """One service type of the catalogue (ydelsestype).
+
+    Attributes:
+        code: catalogue key, e.g. ``"SEL108"``.
+        name: English name.
+        danish_name: Danish name.
+        paragraph: legal basis, e.g. ``"SEL § 108"``.
+        account: default account key (function number), the default sub-area.
+        groups: optional grouping numbers of the chart of accounts.
+        ladder_step: step on the intervention ladder (indsatstrappe), 1 = least intrusive.
+        kind: ``"ladder"``, ``"day"`` (day service) or ``"other"``.
+    """
+
+    code: str = attrs.field(validator=attrs.validators.min_len(1))
+    name: str
+    danish_name: str
+    paragraph: str
+    account: str = attrs.field(validator=attrs.validators.min_len(1))
+    groups: tuple[str, ...] = attrs.field(default=(), converter=_to_str_tuple)
+    ladder_step: int | None = attrs.field(default=None)
+    kind: ServiceKind = attrs.field(default="other")
+
+    @kind.validator
+    def _check_kind(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in _KINDS:
+            raise StyringskerneError(
+                f"service {self.code!r}: 'kind' must be one of {'|'.join(_KINDS)} (got {value!r})"
+            )
+
+    @ladder_step.validator
+    def _check_step(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise StyringskerneError(
+                f"service {self.code!r}: 'ladder_step' must be an int or absent (got {value!r})"
+            )
+
+
+def _to_services(value: Iterable[ServiceType]) -> tuple[ServiceType, ...]:
+    return tuple(value)
+
+
+def _check_unique(
+    instance: ServiceCatalogue,
+    attribute: attrs.Attribute[tuple[ServiceType, ...]],
+    value: tuple[ServiceType, ...],
+) -> None:
+    seen: set[str] = set()
+    for service in value:
+        if service.code in seen:
+            raise StyringskerneError(f"service code {service.code!r} occurs twice in the catalogue")
+        seen.add(service.code)
+
+
+@masked_repr
+@attrs.frozen
+class ServiceCatalogue:
+    """The municipality's catalogue of service types (ydelseskatalog).
+
+    Examples:
+        >>> catalogue = ServiceCatalogue.default()
+        >>> catalogue["SEL108"].account, catalogue["SEL108"].ladder_step
+        ('5.38.50', 5)
+    """
+
+    services: tuple[ServiceType, ...] = attrs.field(converter=_to_services, validator=_check_unique)
+
+    @classmethod
+    def default(cls) -> ServiceCatalogue:
+        """The shipped default catalogue (VIVE 2018, *Bilagstabel 1*)."""
+        return _default_catalogue()
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> ServiceCatalogue:
+        """Load a catalogue from a TOML file of ``[[service]]`` tables."""
+        with Path(path).open("rb") as handle:
+            return cls.from_mapping(tomllib.load(handle), source=str(path))
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any], *, source: str = "catalogue"
+    ) -> ServiceCatalogue:
+        """Build from parsed TOML or JSON: ``{"service": [{...}, ...]}``."""
+        rows = data.get("service")
+        if not isinstance(rows, list) or not rows:
+            raise StyringskerneError(f"{source}: expected a non-empty list under 'service'")
+        services = []
+        for index, row in enumerate(rows, start=1):
+            try:
+                services.append(ServiceType(**row))
+            except TypeError as error:
+                raise StyringskerneError(
+                    f"{source}: service {index}: {error}; fields are code, name, danish_name, "
+                    "paragraph, account, groups, ladder_step, kind"
+                ) from error
+        return cls(tuple(services))
+
+    def __getitem__(self, code: str) -> ServiceType:
+        for service in self.services:
+            if service.code == code:
+                return service
+        valid = ", ".join(service.code for service in self.services)
+        raise StyringskerneError(f"unknown service {code!r}; the catalogue has {valid}")
+
+    def __contains__(self, code: object) -> bool:
+        return any(service.code == code for service in self.services)
+
+    def __iter__(self) -> Iterator[ServiceType]:
+        return iter(self.services)
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    def account_for(self, code: str) -> str:
+        """The default account key of a service."""
+        return self[code].account
+
+
+@cache
+def _default_catalogue() -> ServiceCatalogue:
+    return ServiceCatalogue.from_mapping(
+        load("styringskerne.catalogue", "services.toml"), source="default catalogue"
+    )

@@ -1,0 +1,263 @@
+"""Exact amounts in øre (beløb i øre): parsing, arithmetic, Danish formatting, allocation.
+
+Amounts are integers of øre, never binary floats. Input is accepted as ``int`` øre, as a
+``Decimal`` of kroner, or as a string in either the point form ``"1149.50"`` or the Danish form
+``"1.149,50"``; output is formatted the Danish way (``"1.149,50 kr."``) or as a plain decimal
+string (``"1149.50"``) for machines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, TypeAlias
+
+import attrs
+
+from styringskerne.core.errors import MoneyError
+from styringskerne.core.masking import masked_repr
+
+__all__ = ["Money", "MoneyLike", "round_half_even", "to_money"]
+
+MoneyLike: TypeAlias = "Money | int | Decimal | str"
+"""Accepted amounts: ``Money``, ``int`` øre, ``Decimal`` kroner or a string of kroner."""
+
+_ORE_PER_KRONE: Final = 100
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+_MINUS_SIGNS: Final = ("-", "\u2212")
+
+
+def round_half_even(value: Fraction) -> int:
+    """Round an exact fraction to the nearest integer, ties to even (bankers' rounding).
+
+    Examples:
+        >>> round_half_even(Fraction(5, 2)), round_half_even(Fraction(7, 2))
+        (2, 4)
+    """
+    return round(value)
+
+
+def _parse_amount_text(text: str) -> Fraction:
+    """Kroner in a string: the last of ``.``/``,`` is the decimal mark when both occur."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    for suffix in ("kr.", "kr", "DKK"):
+        if cleaned.endswith(suffix):
+            cleaned = cleaned[: -len(suffix)]
+            break
+    negative = cleaned.startswith(_MINUS_SIGNS)
+    if negative or cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    if not cleaned:
+        raise MoneyError(f"amount {text!r} is empty; write kroner like '1149.50' or '1.149,50'")
+    has_point, has_comma = "." in cleaned, "," in cleaned
+    if has_point and has_comma:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif has_comma:
+        decimal_mark = ","
+    elif cleaned.count(".") > 1:
+        decimal_mark = ""  # only thousands separators, e.g. '1.149.500'
+    else:
+        decimal_mark = "."
+    if decimal_mark and decimal_mark in cleaned:
+        whole, _, decimals = cleaned.rpartition(decimal_mark)
+    else:
+        whole, decimals = cleaned, ""
+    if any(mark in whole for mark in ".,"):
+        if not _GROUPED.match(whole):
+            raise MoneyError(
+                f"amount {text!r}: thousands separators must group three digits, "
+                "as in '1.149.500,00' or '1149500.00'"
+            )
+        whole = whole.replace(".", "").replace(",", "")
+    if not whole.isdigit() or (decimals and not decimals.isdigit()):
+        raise MoneyError(f"amount {text!r} is not a number; write kroner like '1149.50'")
+    if len(decimals) > 2:
+        raise MoneyError(
+            f"amount {text!r} has more than two decimals (øre); if '{decimal_mark}' separates "
+            "thousands, write it as '1149' or '1.149,00'"
+        )
+    value = Fraction(int(whole) * _ORE_PER_KRONE + int((decimals + "00")[:2]), _ORE_PER_KRONE)
+    return -value if negative else value
+
+
+@masked_repr
+@attrs.frozen(order=True, repr=False)
+class Money:
+    """An exact amount of money in whole øre (beløb).
+
+    Construct from ``int`` øre with ``Money(114950)`` or from any accepted input with
+    :meth:`Money.of`. Expenses are positive; a negative amount is an income or a correction.
+
+    Examples:
+        >>> Money.of("1.149,50")
+        Money('1149.50')
+        >>> str(Money.of("1149.5") * 3)
+        '3.448,50 kr.'
+        >>> [str(part) for part in Money.of("100.00").allocate([1, 1, 1])]
+        ['33,34 kr.', '33,33 kr.', '33,33 kr.']
+    """
+
+    ore: int = attrs.field()
+
+    @ore.validator
+    def _check_ore(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise MoneyError(
+                f"'ore' must be an int number of øre (got {value!r} that is a "
+                f"{type(value).__name__}); use Money.of() for kroner as Decimal or str"
+            )
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def of(cls, value: MoneyLike) -> Money:
+        """Money from ``Money``, ``int`` øre, ``Decimal`` kroner or a kroner string."""
+        if isinstance(value, Money):
+            return value
+        if isinstance(value, bool):
+            raise MoneyError(f"amount must not be a bool (got {value!r})")
+        if isinstance(value, int):
+            return cls(value)
+        if isinstance(value, Decimal):
+            return cls.from_kroner(value)
+        if isinstance(value, str):
+            return cls.parse(value)
+        raise MoneyError(
+            f"amount must be Money, int øre, Decimal kroner or str (got {value!r} that is a "
+            f"{type(value).__name__}); binary floats are not exact"
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """Parse kroner written ``1149.50``, ``1.149,50``, ``1149,5`` or ``1.149,50 kr.``."""
+        return cls(int(_parse_amount_text(text) * _ORE_PER_KRONE))
+
+    @classmethod
+    def from_kroner(cls, kroner: Decimal | int) -> Money:
+        """Money from kroner; a ``Decimal`` with more than two decimals is an error."""
+        if isinstance(kroner, Decimal) and not kroner.is_finite():
+            raise MoneyError(f"amount must be finite (got {kroner!r})")
+        ore = Fraction(kroner) * _ORE_PER_KRONE
+        if ore.denominator != 1:
+            raise MoneyError(
+                f"amount {kroner} kr. is not a whole number of øre; round it first "
+                "(Money.from_fraction rounds half-even)"
+            )
+        return cls(int(ore))
+
+    @classmethod
+    def from_fraction(cls, ore: Fraction) -> Money:
+        """Money from an exact number of øre, rounded half-even to whole øre."""
+        return cls(round_half_even(ore))
+
+    @classmethod
+    def zero(cls) -> Money:
+        """Nothing (nul kroner)."""
+        return cls(0)
+
+    @classmethod
+    def total(cls, amounts: Iterable[Money]) -> Money:
+        """The exact sum of amounts (``Money.zero()`` when empty)."""
+        return cls(sum(amount.ore for amount in amounts))
+
+    # -- conversion ---------------------------------------------------------------------
+    @property
+    def kroner(self) -> Decimal:
+        """The amount in kroner as an exact ``Decimal`` with two decimals."""
+        return Decimal(self.ore).scaleb(-2)
+
+    def to_string(self) -> str:
+        """Machine form with a point and two decimals, e.g. ``'-1149.50'`` (for JSON and CSV)."""
+        sign = "-" if self.ore < 0 else ""
+        whole, ore = divmod(abs(self.ore), _ORE_PER_KRONE)
+        return f"{sign}{whole}.{ore:02d}"
+
+    def format_danish(self, *, unit: str = " kr.", overspend_negative: bool = False) -> str:
+        """Danish presentation, e.g. ``'1.149,50 kr.'``.
+
+        Args:
+            unit: text after the number (``""`` for none).
+            overspend_negative: print the sign flipped, the way many Danish reports show an
+                overspend as negative (presentation only; the stored sign never changes).
+        """
+        ore = -self.ore if overspend_negative else self.ore
+        sign = "-" if ore < 0 else ""
+        whole, rest = divmod(abs(ore), _ORE_PER_KRONE)
+        return f"{sign}{whole:,}".replace(",", ".") + f",{rest:02d}{unit}"
+
+    def __str__(self) -> str:
+        return self.format_danish()
+
+    def __repr__(self) -> str:
+        return f"Money('{self.to_string()}')"
+
+    # -- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.ore + other.ore)
+
+    def __radd__(self, other: object) -> Money:
+        # Lets the builtin sum() start from 0.
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.ore - other.ore)
+
+    def __neg__(self) -> Money:
+        return Money(-self.ore)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.ore))
+
+    def __mul__(self, factor: int) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Money(self.ore * factor)
+
+    __rmul__ = __mul__
+
+    def __bool__(self) -> bool:
+        return self.ore != 0
+
+    def multiply(self, factor: Fraction | Decimal | int) -> Money:
+        """Multiply by an exact factor, rounding the result half-even to whole øre."""
+        return Money.from_fraction(Fraction(self.ore) * Fraction(factor))
+
+    def allocate(self, weights: Sequence[int | Fraction | Decimal]) -> tuple[Money, ...]:
+        """Split the amount over parts by weights, exactly (fordeling efter nøgle).
+
+        Largest remainder: every part gets its share rounded down, and the øre left over go
+        one each to the parts with the largest remainders (ties to the earlier part). The
+        parts always add up to the whole amount.
+
+        Raises:
+            MoneyError: if a weight is negative or all weights are zero.
+        """
+        shares = [Fraction(weight) for weight in weights]
+        if not shares:
+            raise MoneyError("allocate needs at least one weight")
+        for index, share in enumerate(shares):
+            if share < 0:
+                raise MoneyError(f"weight {index} is negative ({share}); weights must be >= 0")
+        whole = sum(shares, Fraction(0))
+        if whole == 0:
+            raise MoneyError("allocate needs at least one weight above zero")
+        sign = -1 if self.ore < 0 else 1
+        exact = [abs(self.ore) * share / whole for share in shares]
+        parts = [int(value) for value in exact]  # floor: all values are >= 0
+        left_over = abs(self.ore) - sum(parts)
+        by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
+        for index in by_remainder[:left_over]:
+            parts[index] += 1
+        return tuple(Money(sign * part) for part in parts)
+
+
+def to_money(value: MoneyLike) -> Money:
+    """Converter for attrs fields: :meth:`Money.of` as a plain function."""
+    return Money.of(value)

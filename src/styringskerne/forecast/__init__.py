@@ -1,0 +1,1 @@
+"""Forecasts (regnskabsprognoser): lines, change explanation, transitions, shadow budgets."""

@@ -1,0 +1,485 @@
+"""Month-end forecasts of the year-end accounts (regnskabsprognose).
+
+A forecast for budget year Y as of a date is built from a :class:`Snapshot` (the dispositions
+and assumptions known on that date) as separate, visible lines per sub-area (delområde):
+
+- ``dispositions``: granted dispositions (the disposition ledger's expected accounts),
+- ``expected``: expected but not yet granted dispositions, weighted by their probability,
+- ``transitions``: youths expected from the children's area
+  (:mod:`styringskerne.forecast.transitions`),
+- ``outflow``: citizens moving to the elderly area at 65, where a municipality does so,
+- ``estimate``: estimates for unknown inflow and outflow at standard average prices,
+- ``buffer``: a budget buffer for unforeseen inflow.
+
+Only this municipality's spend counts: dispositions paid by another municipality (``payer``)
+are left out. Sub-areas are account keys unless a mapping ``account → sub-area`` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import BudgetYear, _check_date
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money, to_money
+from styringskerne.core.quantities import Exact, to_fraction
+from styringskerne.engine import group_sum
+from styringskerne.forecast.transitions import (
+    ColourRule,
+    YouthTransition,
+    elderly_outflow,
+    youth_amounts,
+)
+from styringskerne.ledger.ledger import DispositionLedger
+
+__all__ = [
+    "LINE_KINDS",
+    "Buffer",
+    "CaseOnTheWay",
+    "Estimate",
+    "Forecast",
+    "ForecastLine",
+    "Snapshot",
+    "forecast_series",
+    "make_forecast",
+]
+
+LineKind = Literal["dispositions", "expected", "transitions", "outflow", "estimate", "buffer"]
+LINE_KINDS: Final[tuple[LineKind, ...]] = (
+    "dispositions",
+    "expected",
+    "transitions",
+    "outflow",
+    "estimate",
+    "buffer",
+)
+
+
+def _read_only(amounts: Mapping[str, Money]) -> Mapping[str, Money]:
+    return MappingProxyType(dict(sorted(amounts.items())))
+
+
+def _to_exact(value: Exact) -> Fraction:
+    return to_fraction(value, field="net_citizens_per_year")
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Estimate:
+    """An estimate for unknown net inflow of citizens (skøn over ukendt tilgang og afgang).
+
+    ``net_citizens_per_year`` citizens (negative for net outflow) arrive evenly over the year,
+    each costing ``average_yearly_price`` a year from arrival. For the days after the as-of
+    date that is ``N × P × T² ÷ (2 × Y²)``, with ``T`` the days left and ``Y`` the days of the
+    year (arrivals on average stay half the remaining time), rounded half-even.
+
+    Examples:
+        >>> Estimate(sub_area="5.38.52", net_citizens_per_year=2,
+        ...          average_yearly_price="500.000,00").amount(dt.date(2024, 12, 31))
+        Money('0.00')
+        >>> Estimate(sub_area="5.38.52", net_citizens_per_year=2,
+        ...          average_yearly_price="500.000,00").amount(dt.date(2023, 12, 31), year=2024)
+        Money('500000.00')
+    """
+
+    sub_area: str
+    net_citizens_per_year: Fraction = attrs.field(converter=_to_exact)
+    average_yearly_price: Money = attrs.field(converter=to_money)
+    label: str = "unknown net inflow"
+
+    def amount(self, as_of: dt.date, *, year: int | None = None) -> Money:
+        """The estimate for the days of ``year`` after ``as_of``."""
+        budget_year = BudgetYear(as_of.year if year is None else year)
+        first = max(as_of + dt.timedelta(days=1), dt.date(budget_year.year, 1, 1))
+        left = max(0, (dt.date(budget_year.year, 12, 31) - first).days + 1)
+        share = Fraction(left * left, 2 * budget_year.days * budget_year.days)
+        return self.average_yearly_price.multiply(self.net_citizens_per_year * share)
+
+    @classmethod
+    def from_history(
+        cls,
+        *,
+        sub_area: str,
+        net_citizens_by_year: Mapping[int, Exact],
+        average_yearly_price: Money | str,
+        years: int = 3,
+        label: str = "unknown net inflow (average of history)",
+    ) -> Estimate:
+        """The average net inflow of the last ``years`` years of history (Hillerød's practice)."""
+        if len(net_citizens_by_year) < years:
+            raise StyringskerneError(
+                f"estimate for {sub_area!r} needs {years} years of history "
+                f"(got {len(net_citizens_by_year)})"
+            )
+        latest = sorted(net_citizens_by_year)[-years:]
+        total = sum(
+            (to_fraction(net_citizens_by_year[y], field="history") for y in latest), Fraction(0)
+        )
+        return cls(
+            sub_area=sub_area,
+            net_citizens_per_year=total / years,
+            average_yearly_price=average_yearly_price,
+            label=label,
+        )
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Buffer:
+    """A budget buffer for unforeseen inflow (buffer til uforudset tilgang), e.g. Svendborg's."""
+
+    sub_area: str
+    amount: Money = attrs.field(converter=to_money)
+    label: str = "budget buffer"
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class CaseOnTheWay:
+    """A case on the way without an amount yet (sag på vej), listed apart, never costed."""
+
+    citizen_id: str = attrs.field(repr=lambda value: repr(mask_id(value)))
+    sub_area: str
+    note: str
+
+
+def _youths(values: Iterable[YouthTransition]) -> tuple[YouthTransition, ...]:
+    return tuple(values)
+
+
+def _estimates(values: Iterable[Estimate]) -> tuple[Estimate, ...]:
+    return tuple(values)
+
+
+def _buffers(values: Iterable[Buffer]) -> tuple[Buffer, ...]:
+    return tuple(values)
+
+
+def _cases(values: Iterable[CaseOnTheWay]) -> tuple[CaseOnTheWay, ...]:
+    return tuple(values)
+
+
+def _birth_dates(values: Mapping[str, dt.date]) -> Mapping[str, dt.date]:
+    return MappingProxyType(dict(values))
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False)
+class Snapshot:
+    """What was known on a date (øjebliksbillede): dispositions and forecast assumptions.
+
+    Attributes:
+        as_of: the date the snapshot describes (status through that day).
+        ledger: the dispositions (and actual postings) known then.
+        youths: youths expected from the children's area.
+        estimates: estimates for unknown net inflow.
+        buffers: budget buffers.
+        cases_on_the_way: cases without an amount yet.
+        elderly_age: move citizens' costs to the elderly area from this birthday (Gladsaxe: 65);
+            ``None`` when the municipality does not.
+        birth_dates: birth dates of citizens whose ids are not CPR numbers.
+    """
+
+    as_of: dt.date = attrs.field(validator=_check_date)
+    ledger: DispositionLedger
+    youths: tuple[YouthTransition, ...] = attrs.field(default=(), converter=_youths)
+    estimates: tuple[Estimate, ...] = attrs.field(default=(), converter=_estimates)
+    buffers: tuple[Buffer, ...] = attrs.field(default=(), converter=_buffers)
+    cases_on_the_way: tuple[CaseOnTheWay, ...] = attrs.field(default=(), converter=_cases)
+    elderly_age: int | None = None
+    birth_dates: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_birth_dates)
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class ForecastLine:
+    """One visible line of a forecast with its amount per sub-area (prognoselinje)."""
+
+    kind: LineKind
+    label: str
+    amounts: Mapping[str, Money] = attrs.field(converter=_read_only)
+    assumptions: str = ""
+
+    @property
+    def total(self) -> Money:
+        """The line's amount over all sub-areas."""
+        return Money.total(self.amounts.values())
+
+
+def sub_area_of(account: str, sub_areas: Mapping[str, str] | None) -> str:
+    """The sub-area (delområde) of an account: the mapping's value, else the account itself."""
+    return account if sub_areas is None else sub_areas.get(account, account)
+
+
+def sub_area_codes(
+    ledger: DispositionLedger, sub_areas: Mapping[str, str] | None
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Each segment's sub-area code and the sub-area names."""
+    codes, accounts = ledger.groups("account")
+    names = [sub_area_of(str(account), sub_areas) for account in accounts.tolist()]
+    labels = sorted(set(names))
+    position = {name: index for index, name in enumerate(labels)}
+    mapping = np.array([position[name] for name in names], dtype=np.int64)
+    return (mapping[codes] if codes.size else codes), labels
+
+
+def own_segments(ledger: DispositionLedger) -> NDArray[np.bool_]:
+    """Segments this municipality pays for (no other paying municipality)."""
+    codes, payers = ledger.groups("payer")
+    own_payer = np.array([str(payer) == "" for payer in payers.tolist()], dtype=bool)
+    result: NDArray[np.bool_] = own_payer[codes] if codes.size else np.zeros(0, dtype=bool)
+    return result
+
+
+def _amounts(values: NDArray[np.int64], labels: list[str]) -> dict[str, Money]:
+    return {label: Money(int(value)) for label, value in zip(labels, values.tolist(), strict=True)}
+
+
+def disposition_lines(
+    ledger: DispositionLedger, year: int, sub_areas: Mapping[str, str] | None
+) -> tuple[ForecastLine, ForecastLine, Money]:
+    """The ``dispositions`` and ``expected`` lines, and what other municipalities pay."""
+    costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    codes, labels = sub_area_codes(ledger, sub_areas)
+    own = own_segments(ledger)
+    columns = ledger.columns
+    granted = columns.probability_numerator == columns.probability_denominator
+    known = group_sum(codes[own & granted], costs[own & granted], len(labels))
+    expected = group_sum(codes[own & ~granted], costs[own & ~granted], len(labels))
+    return (
+        ForecastLine(
+            kind="dispositions",
+            label="granted dispositions",
+            amounts=_amounts(known, labels),
+            assumptions="the disposition ledger: tariff × days, known future events included",
+        ),
+        ForecastLine(
+            kind="expected",
+            label="expected dispositions",
+            amounts=_amounts(expected, labels),
+            assumptions="dispositions not yet granted, weighted by their probability",
+        ),
+        Money(int(costs[~own].sum())),
+    )
+
+
+def _by_sub_area(pairs: Iterable[tuple[str, Money]]) -> dict[str, Money]:
+    result: dict[str, Money] = {}
+    for sub_area, amount in pairs:
+        result[sub_area] = result.get(sub_area, Money(0)) + amount
+    return result
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Forecast:
+    """A month-end forecast of the year-end accounts (regnskabsprognose / forventet regnskab).
+
+    ``budget`` holds the (corrected) budget per sub-area; sub-areas without one have budget 0.
+    Deviation is expected − budget: positive means overspend (merforbrug).
+    """
+
+    as_of: dt.date
+    year: int
+    lines: tuple[ForecastLine, ...]
+    budget: Mapping[str, Money] = attrs.field(factory=dict, converter=_read_only)
+    cases_on_the_way: tuple[CaseOnTheWay, ...] = ()
+    paid_by_others: Money = attrs.field(factory=Money.zero)
+    """Dispositions in the ledger that another municipality pays: left out, shown for
+    reconciliation with the disposition ledger."""
+
+    @property
+    def sub_areas(self) -> tuple[str, ...]:
+        """Every sub-area with a line amount or a budget, sorted."""
+        names = set(self.budget)
+        for line in self.lines:
+            names.update(line.amounts)
+        return tuple(sorted(names))
+
+    @property
+    def expected(self) -> Mapping[str, Money]:
+        """Expected accounts per sub-area: the sum of the lines."""
+        return _read_only(
+            {
+                name: Money.total(line.amounts.get(name, Money(0)) for line in self.lines)
+                for name in self.sub_areas
+            }
+        )
+
+    @property
+    def total_expected(self) -> Money:
+        """Expected accounts for the whole area."""
+        return Money.total(line.total for line in self.lines)
+
+    @property
+    def total_budget(self) -> Money:
+        """The budget for the whole area."""
+        return Money.total(self.budget.values())
+
+    def deviation(self, sub_area: str | None = None) -> Money:
+        """Expected − budget for a sub-area, or for the whole area (positive = overspend)."""
+        if sub_area is None:
+            return self.total_expected - self.total_budget
+        return self.expected.get(sub_area, Money(0)) - self.budget.get(sub_area, Money(0))
+
+    def line(self, kind: LineKind) -> ForecastLine:
+        """The first line of a kind (raises when there is none)."""
+        for line in self.lines:
+            if line.kind == kind:
+                return line
+        raise StyringskerneError(f"the forecast has no {kind!r} line")
+
+    def to_dict(self, *, overspend_negative: bool = False) -> dict[str, Any]:
+        """``{"as_of", "year", "total", "sub_areas", "lines"}`` with decimal strings.
+
+        Args:
+            overspend_negative: print deviations the Danish report way, overspend negative.
+        """
+        sign = -1 if overspend_negative else 1
+
+        def row(budget: Money, expected: Money) -> dict[str, str]:
+            return {
+                "budget": budget.to_string(),
+                "expected": expected.to_string(),
+                "deviation": ((expected - budget) * sign).to_string(),
+            }
+
+        expected = self.expected
+        return {
+            "as_of": self.as_of.isoformat(),
+            "year": self.year,
+            "total": row(self.total_budget, self.total_expected),
+            "sub_areas": {
+                name: row(self.budget.get(name, Money(0)), expected[name])
+                for name in self.sub_areas
+            },
+            "paid_by_others": self.paid_by_others.to_string(),
+            "lines": [
+                {
+                    "kind": line.kind,
+                    "label": line.label,
+                    "total": line.total.to_string(),
+                    "amounts": {name: amount.to_string() for name, amount in line.amounts.items()},
+                    "assumptions": line.assumptions,
+                }
+                for line in self.lines
+            ],
+        }
+
+    def to_json(self, *, overspend_negative: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(
+            self.to_dict(overspend_negative=overspend_negative), indent=indent, ensure_ascii=False
+        )
+
+
+def make_forecast(
+    snapshot: Snapshot,
+    *,
+    year: int | None = None,
+    budget: Mapping[str, Money] | None = None,
+    sub_areas: Mapping[str, str] | None = None,
+    colour_rule: ColourRule | None = None,
+    catalogue: ServiceCatalogue | None = None,
+) -> Forecast:
+    """The month-end forecast of ``year`` (default: the snapshot's year) from a snapshot.
+
+    Examples:
+        >>> from styringskerne import Disposition
+        >>> ledger = DispositionLedger([Disposition.at_rate(id="D1", citizen_id="B-1",
+        ...     service="SEL107", rate="1.000,00", unit="day", start=dt.date(2024, 1, 1),
+        ...     end=dt.date(2024, 6, 30))])
+        >>> snapshot = Snapshot(as_of=dt.date(2024, 3, 31), ledger=ledger,
+        ...     estimates=[Estimate(sub_area="5.38.52", net_citizens_per_year=1,
+        ...                         average_yearly_price="365.000,00")])
+        >>> forecast = make_forecast(snapshot, budget={"5.38.52": Money.of("300.000,00")})
+        >>> forecast.total_expected, forecast.deviation()
+        (Money('285030.57'), Money('-14969.43'))
+    """
+    year = snapshot.as_of.year if year is None else year
+    rule = colour_rule if colour_rule is not None else ColourRule()
+    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    granted, expected, paid_by_others = disposition_lines(snapshot.ledger, year, sub_areas)
+    lines = [granted, expected]
+    if snapshot.youths:
+        amounts = youth_amounts(snapshot.youths, year, rule=rule, catalogue=catalogue)
+        lines.append(
+            ForecastLine(
+                kind="transitions",
+                label="youths from the children's area",
+                amounts=_by_sub_area(
+                    (sub_area_of(account, sub_areas), amount) for _, account, amount in amounts
+                ),
+                assumptions=f"probability × yearly cost × days after the transition; {rule}",
+            )
+        )
+    if snapshot.elderly_age is not None:
+        outflow = elderly_outflow(
+            snapshot.ledger, year, age=snapshot.elderly_age, birth_dates=snapshot.birth_dates
+        )
+        lines.append(
+            ForecastLine(
+                kind="outflow",
+                label=f"to the elderly area at {snapshot.elderly_age}",
+                amounts=_by_sub_area(
+                    (sub_area_of(account, sub_areas), -amount) for _, account, amount in outflow
+                ),
+                assumptions="individual costs from the birthday move to the elderly area",
+            )
+        )
+    for estimate in snapshot.estimates:
+        lines.append(
+            ForecastLine(
+                kind="estimate",
+                label=estimate.label,
+                amounts={estimate.sub_area: estimate.amount(snapshot.as_of, year=year)},
+                assumptions=(
+                    f"{estimate.net_citizens_per_year} citizens a year at "
+                    f"{estimate.average_yearly_price} a year, arriving evenly"
+                ),
+            )
+        )
+    for buffer in snapshot.buffers:
+        lines.append(
+            ForecastLine(
+                kind="buffer", label=buffer.label, amounts={buffer.sub_area: buffer.amount}
+            )
+        )
+    return Forecast(
+        as_of=snapshot.as_of,
+        year=year,
+        lines=tuple(lines),
+        budget=dict(budget or {}),
+        cases_on_the_way=snapshot.cases_on_the_way,
+        paid_by_others=paid_by_others,
+    )
+
+
+def forecast_series(
+    snapshots: Iterable[Snapshot],
+    *,
+    year: int,
+    budget: Mapping[str, Money] | None = None,
+    sub_areas: Mapping[str, str] | None = None,
+    colour_rule: ColourRule | None = None,
+) -> tuple[Forecast, ...]:
+    """One forecast per dated snapshot (typically each month's end), in date order."""
+    ordered = sorted(snapshots, key=lambda snapshot: snapshot.as_of)
+    return tuple(
+        make_forecast(
+            snapshot, year=year, budget=budget, sub_areas=sub_areas, colour_rule=colour_rule
+        )
+        for snapshot in ordered
+    )

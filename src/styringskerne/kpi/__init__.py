@@ -1,0 +1,1 @@
+"""Key figures (styringsnøgletal): figures, reports per recipient and plots."""

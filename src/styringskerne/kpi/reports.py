@@ -1,0 +1,355 @@
+"""Reports per recipient (styringsinformation til hver modtager).
+
+Different recipients need different cuts and cadences (seed 003, chapter 7): the political
+committee quarterly (*Boks 7.2*), management monthly, a caseworker their own caseload, a
+provider its occupancy and hours. Each report is an immutable :class:`Report` — a title and a
+table — that converts to ``to_dict()``, ``to_json()``, ``to_pandas()`` (when pandas is
+installed; amounts as exact integer øre, never floats) and shows itself as an HTML table in a
+notebook (``_repr_html_``). Citizen ids are masked in every output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from styringskerne.core.calendar import from_day_number
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
+from styringskerne.forecast.explanation import ChangeExplanation
+from styringskerne.forecast.forecast import Forecast, sub_area_codes
+from styringskerne.kpi.figures import (
+    citizens_at,
+    citizens_on,
+    granted_hours_per_week,
+    inflow_outflow,
+    occupancy,
+)
+from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.tariffs.specialtariff import special_tariff_figures
+from styringskerne.visitation.followup import FollowUpCase, FollowUpSchedule, follow_up_status
+
+__all__ = [
+    "Report",
+    "caseload_report",
+    "management_report",
+    "provider_report",
+    "quarterly_report",
+]
+
+Cell = Money | int | str | Fraction | dt.date | None
+
+
+def _rows(value: Iterable[Sequence[Cell]]) -> tuple[tuple[Cell, ...], ...]:
+    return tuple(tuple(row) for row in value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _decimal(value: Fraction, places: int) -> str:
+    """An exact fraction rounded half-even to ``places`` decimals, with a decimal comma."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)).replace(
+        ".", ","
+    )
+
+
+def _text(cell: Cell) -> str:
+    if isinstance(cell, Money):
+        return cell.format_danish(unit="")
+    if isinstance(cell, Fraction):
+        return _decimal(cell * 100, 1) + "%"
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return "" if cell is None else str(cell)
+
+
+def _plain(cell: Cell) -> object:
+    if isinstance(cell, Money):
+        return cell.to_string()
+    if isinstance(cell, Fraction):
+        return str(cell)
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return cell
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Report:
+    """A report: a title, column names and rows (rapport).
+
+    Money cells are :class:`Money`; shares are fractions; citizen ids are already masked.
+    """
+
+    title: str
+    columns: tuple[str, ...] = attrs.field(converter=_strings)
+    rows: tuple[tuple[Cell, ...], ...] = attrs.field(converter=_rows)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    def __attrs_post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"report {self.title!r}: a row has {len(row)} cells, not {len(self.columns)}"
+                )
+
+    def column(self, name: str) -> tuple[Cell, ...]:
+        """The cells of one column."""
+        index = self.columns.index(name)
+        return tuple(row[index] for row in self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"title", "columns", "rows", "notes"}`` with amounts as decimal strings."""
+        return {
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [[_plain(cell) for cell in row] for row in self.rows],
+            "notes": list(self.notes),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``: money as int64 øre columns named ``<column> (øre)``.
+
+        Raises:
+            ImportError: with how to install pandas, when it is missing.
+        """
+        try:
+            import pandas as pd
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_pandas needs pandas: pip install 'styringskerne[pandas]'"
+            ) from error
+        data: dict[str, Any] = {}
+        for index, name in enumerate(self.columns):
+            cells = [row[index] for row in self.rows]
+            amounts = [c for c in cells if isinstance(c, Money)]
+            if amounts and len(amounts) == sum(c is not None for c in cells):
+                ore = [c.ore if isinstance(c, Money) else None for c in cells]
+                data[f"{name} (øre)"] = pd.array(ore, dtype="Int64")
+            else:
+                data[name] = cells
+        return pd.DataFrame(data)
+
+    def to_text(self) -> str:
+        """A plain-text table."""
+        table = [list(self.columns), *[[_text(c) for c in row] for row in self.rows]]
+        widths = [max(len(r[i]) for r in table) for i in range(len(self.columns))]
+        lines = [self.title]
+        for number, row in enumerate(table):
+            cells = [row[0].ljust(widths[0])] + [
+                c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+            ]
+            lines.append("  ".join(cells).rstrip())
+            if number == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td style='text-align:{'right' if i else 'left'}'>{html.escape(_text(c))}</td>"
+                for i, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in self.rows
+        )
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
+        return (
+            f"<div><strong>{html.escape(self.title)}</strong><table><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table>{notes}</div>"
+        )
+
+
+def _citizens_by_sub_area(
+    ledger: DispositionLedger, day: dt.date, sub_areas: Mapping[str, str] | None
+) -> dict[str, int]:
+    codes, names = sub_area_codes(ledger, sub_areas)
+    counts = citizens_on(ledger, day, codes, len(names))
+    return {name: int(count) for name, count in zip(names, counts.tolist(), strict=True)}
+
+
+def quarterly_report(
+    forecast: Forecast,
+    ledger: DispositionLedger,
+    *,
+    last_year: Mapping[str, Money] | None = None,
+    sub_areas: Mapping[str, str] | None = None,
+    overspend_negative: bool = False,
+) -> Report:
+    """The political committee's quarterly table, in the shape of *Boks 7.2*.
+
+    Per sub-area: citizens on the as-of date, corrected budget, expected accounts, deviation
+    (expected − budget; ``overspend_negative`` flips it for print) and last year's accounts.
+    """
+    citizens = _citizens_by_sub_area(ledger, forecast.as_of, sub_areas)
+    last_year = last_year or {}
+    sign = -1 if overspend_negative else 1
+    rows: list[tuple[Cell, ...]] = []
+    expected = forecast.expected
+    for name in forecast.sub_areas:
+        budget = forecast.budget.get(name, Money(0))
+        rows.append(
+            (
+                name,
+                citizens.get(name, 0),
+                budget,
+                expected[name],
+                (expected[name] - budget) * sign,
+                last_year.get(name),
+            )
+        )
+    total_budget = forecast.total_budget
+    rows.append(
+        (
+            "Total",
+            sum(citizens.values()),
+            total_budget,
+            forecast.total_expected,
+            (forecast.total_expected - total_budget) * sign,
+            Money.total(last_year.values()) if last_year else None,
+        )
+    )
+    deviation = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
+    return Report(
+        title=f"Key figures {forecast.as_of.isoformat()} (kr.)",
+        columns=(
+            "Sub-area",
+            "Citizens",
+            f"Corrected budget {forecast.year}",
+            f"Expected accounts {forecast.year}",
+            deviation,
+            f"Accounts {forecast.year - 1}",
+        ),
+        rows=rows,
+    )
+
+
+def management_report(
+    forecast: Forecast,
+    change: ChangeExplanation,
+    ledger: DispositionLedger,
+    *,
+    sub_areas: Mapping[str, str] | None = None,
+) -> Report:
+    """The monthly management report: budget, expected, deviation and last month's change.
+
+    Per sub-area also the citizens coming in and leaving in the as-of date's month.
+    """
+    month = forecast.as_of.month - 1
+    flows = inflow_outflow(ledger, forecast.year, by="account")
+    inflow: dict[str, int] = {}
+    outflow: dict[str, int] = {}
+    for account, counts in flows.items():
+        name = sub_areas.get(account, account) if sub_areas else account
+        inflow[name] = inflow.get(name, 0) + counts["inflow"][month]
+        outflow[name] = outflow.get(name, 0) + counts["outflow"][month]
+    rows: list[tuple[Cell, ...]] = []
+    expected = forecast.expected
+    for name in forecast.sub_areas:
+        budget = forecast.budget.get(name, Money(0))
+        rows.append(
+            (
+                name,
+                budget,
+                expected[name],
+                expected[name] - budget,
+                change.sub_area_changes.get(name, Money(0)),
+                inflow.get(name, 0),
+                outflow.get(name, 0),
+            )
+        )
+    return Report(
+        title=f"Month-end forecast {forecast.as_of.isoformat()} (kr.)",
+        columns=(
+            "Sub-area",
+            "Budget",
+            "Expected",
+            "Deviation",
+            "Change since last month",
+            "Inflow this month",
+            "Outflow this month",
+        ),
+        rows=rows,
+        notes=(f"Unexplained residual of the change: {change.residual}",),
+    )
+
+
+def caseload_report(
+    ledger: DispositionLedger,
+    cases: Iterable[FollowUpCase],
+    *,
+    caseworker: str,
+    on: dt.date,
+    schedule: FollowUpSchedule | None = None,
+) -> Report:
+    """A caseworker's caseload: each case's yearly cost, next follow-up and whether overdue."""
+    own = [case for case in cases if case.caseworker == caseworker]
+    status = follow_up_status(own, on, schedule=schedule)
+    year_costs = ledger.full_year_cost(on.year, by="disposition").to_mapping()
+    rows: list[tuple[Cell, ...]] = []
+    for case, due in zip(own, status.next_due.tolist(), strict=True):
+        next_due = from_day_number(int(due))
+        rows.append(
+            (
+                mask_id(case.citizen_id),
+                case.service,
+                case.disposition_id,
+                year_costs.get(case.disposition_id, Money(0)),
+                next_due,
+                "overdue" if next_due < on else "",
+            )
+        )
+    return Report(
+        title=f"Caseload of {caseworker} on {on.isoformat()}",
+        columns=("Citizen", "Service", "Disposition", f"Cost {on.year}", "Next follow-up", ""),
+        rows=rows,
+        notes=(f"Timeliness: {status.timeliness:.0%}",),
+    )
+
+
+def provider_report(
+    ledger: DispositionLedger,
+    *,
+    provider: str,
+    start: dt.date,
+    end: dt.date,
+    places: int,
+) -> Report:
+    """A provider's occupancy, citizens, granted hours, spend and special tariffs."""
+    share = occupancy(ledger, start, end, places={provider: places})[provider]
+    citizens = citizens_at(ledger, end, by="provider").get(provider, 0)
+    hours = granted_hours_per_week(ledger, end, by="provider").get(provider, Fraction(0))
+    spend = ledger.cost(start, end, by="provider").to_mapping().get(provider, Money(0))
+    special = special_tariff_figures(ledger, start, end).get(provider)
+    rows: list[tuple[Cell, ...]] = [
+        ("Places", places),
+        ("Occupancy", share),
+        (f"Citizens on {end.isoformat()}", citizens),
+        ("Granted hours per week (§ 85)", _decimal(hours, 1)),
+        ("Spend", spend),
+        ("Special tariffs (count)", special["count"] if special else 0),
+        ("Special tariffs (spend)", special["spend"] if special else Money(0)),
+    ]
+    return Report(
+        title=f"{provider}: {start.isoformat()} to {end.isoformat()}",
+        columns=("Figure", "Value"),
+        rows=rows,
+    )

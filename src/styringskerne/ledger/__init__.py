@@ -1,0 +1,1 @@
+"""The individual disposition ledger (individbaseret dispositionsregnskab) and its results."""

@@ -1,0 +1,587 @@
+"""The individual disposition ledger (individbaseret dispositionsregnskab).
+
+A :class:`DispositionLedger` compiles dispositions to columns once and answers, exactly and
+fast: the *Figur 6.1* columns as of a date (:meth:`~DispositionLedger.as_of`), the cost over any
+period (:meth:`~DispositionLedger.cost`), and daily and monthly series
+(:meth:`~DispositionLedger.daily`, :meth:`~DispositionLedger.monthly`), in total or by account,
+citizen, provider, service or disposition.
+
+Examples:
+    >>> import datetime as dt
+    >>> from styringskerne import Disposition, DispositionLedger
+    >>> ledger = DispositionLedger([
+    ...     Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL108", rate="1.000,00",
+    ...                         unit="day", start=dt.date(2024, 1, 1)),
+    ... ])
+    >>> status = ledger.as_of(dt.date(2024, 1, 31))
+    >>> status.total.computed_to_date, status.total.disposed_rest_of_year, status.total.expected
+    (Money('31000.00'), Money('335000.00'), Money('366000.00'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import OPEN_END, BudgetYear, DateRange, day_number
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import ImportFailedError, StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
+from styringskerne.core.quantities import to_fraction
+from styringskerne.dispositions import Actual, Disposition
+from styringskerne.engine import (
+    UNIT_CODES,
+    SegmentColumns,
+    build_segment_columns,
+    daily_by_group,
+    group_sum,
+    grouped_interval_costs,
+    interval_costs,
+)
+from styringskerne.engine.columns import readonly
+
+if TYPE_CHECKING:
+    from styringskerne.io.csv import ImportResult
+
+from styringskerne.ledger.results import (
+    AmountSeries,
+    AmountTable,
+    LedgerRow,
+    LedgerStatus,
+    LedgerTable,
+)
+
+__all__ = ["DIMENSIONS", "DispositionLedger"]
+
+DIMENSIONS: Final = (
+    "account",
+    "citizen",
+    "provider",
+    "service",
+    "disposition",
+    "payer",
+    "granting_area",
+    "paying_area",
+)
+"""What results can be grouped by (``by=``); ``None`` gives the total."""
+_LEDGER_DIMENSIONS: Final = ("account", "citizen")
+_TOTAL: Final = "total"
+_COST_CACHE_SIZE: Final = 4
+
+
+@masked_repr
+@attrs.frozen(eq=False)
+class _Dimension:
+    codes: NDArray[np.int64]
+    labels: NDArray[Any]
+
+
+@masked_repr
+@attrs.frozen(eq=False)
+class _Actuals:
+    citizen: NDArray[np.int64]
+    account: NDArray[np.int64]
+    day: NDArray[np.int64]
+    amount: NDArray[np.int64]
+
+
+def _encode(
+    values: NDArray[Any], extra: NDArray[Any] | None = None
+) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
+    """Labels and codes for ``values`` (and for ``extra``, sharing the labels)."""
+    if extra is not None and extra.size and values.dtype != extra.dtype:
+        values, extra = values.astype(str), extra.astype(str)
+    combined = values if extra is None or extra.size == 0 else np.concatenate([values, extra])
+    labels, codes = np.unique(combined, return_inverse=True)
+    codes = codes.astype(np.int64).ravel()
+    return (
+        readonly(labels),
+        readonly(codes[: values.size]),
+        readonly(codes[values.size :]),
+    )
+
+
+def _label_column(name: str, values: object, size: int) -> NDArray[Any]:
+    if values is None:
+        return np.full(size, "", dtype="<U1")
+    array = np.asarray(values)
+    if array.ndim != 1 or array.shape[0] != size:
+        raise StyringskerneError(
+            f"'{name}' must be one-dimensional with {size} rows (got shape {array.shape})"
+        )
+    if array.dtype.kind not in "iuUO":
+        raise StyringskerneError(
+            f"'{name}' must hold strings or integers (got dtype {array.dtype})"
+        )
+    return array
+
+
+def _exact_column(
+    name: str, values: object, size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Numerators and denominators of an exact column (quantity or probability)."""
+    ones = np.ones(size, dtype=np.int64)
+    if values is None:
+        return ones, ones
+    array = np.asarray(values)
+    if array.ndim != 1 or array.shape[0] != size:
+        raise StyringskerneError(
+            f"'{name}' must be one-dimensional with {size} rows (got shape {array.shape})"
+        )
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64), ones
+    if array.dtype.kind not in "fO":
+        raise StyringskerneError(f"'{name}' must hold numbers (got dtype {array.dtype})")
+    # Few distinct values in practice: convert each distinct value once.
+    distinct, inverse = np.unique(array, return_inverse=True)
+    numerators = np.empty(distinct.size, dtype=np.int64)
+    denominators = np.empty(distinct.size, dtype=np.int64)
+    for position, value in enumerate(distinct.tolist()):
+        try:
+            exact = to_fraction(value, field=name)
+        except StyringskerneError as error:
+            row = int(np.flatnonzero(inverse == position)[0])
+            raise StyringskerneError(f"row {row}: {error}") from None
+        numerators[position], denominators[position] = exact.numerator, exact.denominator
+    inverse = inverse.ravel()
+    return numerators[inverse], denominators[inverse]
+
+
+def _day_column(name: str, values: object, size: int, *, allow_missing: bool) -> NDArray[np.int64]:
+    array = np.asarray(values)
+    if array.ndim != 1 or array.shape[0] != size:
+        raise StyringskerneError(
+            f"'{name}' must be one-dimensional with {size} rows (got shape {array.shape})"
+        )
+    try:
+        dates = array.astype("datetime64[D]")
+    except (TypeError, ValueError) as error:
+        raise StyringskerneError(f"'{name}' must be datetime64[D] dates: {error}") from None
+    missing = np.isnat(dates)
+    if missing.any() and not allow_missing:
+        raise StyringskerneError(f"row {int(np.flatnonzero(missing)[0])}: '{name}' is missing")
+    days = dates.astype(np.int64)
+    return np.where(missing, OPEN_END - 1, days)
+
+
+@masked_repr
+class DispositionLedger:
+    """Individual disposition ledger (individbaseret dispositionsregnskab).
+
+    Args:
+        dispositions: the citizens' dispositions.
+        actuals: postings from the finance system, for the *booked to date* column.
+        catalogue: gives the default account of a disposition without one
+            (default: the shipped catalogue).
+
+    Raises:
+        StyringskerneError: if a disposition id repeats or a service without an account is not
+            in the catalogue.
+    """
+
+    __slots__ = ("_actuals", "_costs", "_dimensions", "_segments")
+
+    _segments: SegmentColumns
+    _dimensions: Mapping[str, _Dimension]
+    _actuals: _Actuals
+    _costs: dict[tuple[dt.date, dt.date], NDArray[np.int64]]
+
+    def __init__(
+        self,
+        dispositions: Iterable[Disposition],
+        actuals: Iterable[Actual] = (),
+        *,
+        catalogue: ServiceCatalogue | None = None,
+    ) -> None:
+        catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+        columns: dict[str, list[Any]] = {
+            key: []
+            for key in (
+                "disposition",
+                "citizen",
+                "account",
+                "provider",
+                "service",
+                "payer",
+                "granting_area",
+                "paying_area",
+                "start",
+                "stop",
+                "unit",
+                "rate",
+                "q_num",
+                "q_den",
+                "p_num",
+                "p_den",
+            )
+        }
+        seen: set[str] = set()
+        for disposition in dispositions:
+            if disposition.id in seen:
+                raise StyringskerneError(f"disposition id {disposition.id!r} occurs twice")
+            seen.add(disposition.id)
+            account = disposition.account
+            if account is None:
+                if disposition.service not in catalogue:
+                    raise StyringskerneError(
+                        f"disposition {disposition.id!r} (citizen "
+                        f"{mask_id(disposition.citizen_id)}) has no account and service "
+                        f"{disposition.service!r} is not in the catalogue; give an account or "
+                        "add the service"
+                    )
+                account = catalogue.account_for(disposition.service)
+            probability = disposition.probability
+            for segment in disposition.segments:
+                columns["disposition"].append(disposition.id)
+                columns["citizen"].append(disposition.citizen_id)
+                columns["account"].append(account)
+                columns["provider"].append(disposition.provider or "")
+                columns["payer"].append(disposition.payer or "")
+                columns["granting_area"].append(disposition.granting_area or "")
+                columns["paying_area"].append(disposition.paying_area or "")
+                columns["service"].append(disposition.service)
+                columns["start"].append(day_number(segment.start))
+                columns["stop"].append(
+                    OPEN_END if segment.end is None else day_number(segment.end) + 1
+                )
+                columns["unit"].append(UNIT_CODES[segment.unit.value])
+                columns["rate"].append(segment.rate.ore)
+                columns["q_num"].append(segment.quantity.numerator)
+                columns["q_den"].append(segment.quantity.denominator)
+                columns["p_num"].append(probability.numerator)
+                columns["p_den"].append(probability.denominator)
+        segments = build_segment_columns(
+            start=np.array(columns["start"], dtype=np.int64),
+            stop=np.array(columns["stop"], dtype=np.int64),
+            unit=np.array(columns["unit"], dtype=np.int64),
+            rate_ore=np.array(columns["rate"], dtype=np.int64),
+            quantity_numerator=np.array(columns["q_num"], dtype=np.int64),
+            quantity_denominator=np.array(columns["q_den"], dtype=np.int64),
+            probability_numerator=np.array(columns["p_num"], dtype=np.int64),
+            probability_denominator=np.array(columns["p_den"], dtype=np.int64),
+        )
+        labels = {
+            name: np.array(columns[name], dtype=object if columns[name] else "<U1").astype(str)
+            for name in DIMENSIONS
+        }
+        self._assign(segments, labels, tuple(actuals))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        citizen_id: object,
+        account: object,
+        start: object,
+        end: object,
+        unit: object,
+        rate_ore: object,
+        quantity: object = None,
+        probability: object = None,
+        provider: object = None,
+        service: object = None,
+        disposition_id: object = None,
+        payer: object = None,
+        granting_area: object = None,
+        paying_area: object = None,
+        actuals: Iterable[Actual] = (),
+    ) -> DispositionLedger:
+        """Build a ledger from columns, one row per price segment, without per-row objects.
+
+        Args:
+            citizen_id: citizen ids (strings or integers).
+            account: account keys.
+            start: first day of each segment, ``datetime64[D]``.
+            end: last day (inclusive), ``datetime64[D]``; ``NaT`` means open-ended.
+            unit: ``"day"``, ``"week"``, ``"month"`` or ``"once"`` per row.
+            rate_ore: price per unit in øre, int64.
+            quantity: multiplies the price; integers, floats (taken as the nearest fraction with
+                denominator <= 10 000, so 1/3 is exact) or ``Decimal``/``Fraction`` objects.
+                ``None`` means 1.
+            probability: from 0 to 1, same forms as ``quantity``; ``None`` means 1.
+            provider: optional provider labels for grouping.
+            service: optional service labels for grouping.
+            disposition_id: optional disposition labels; ``None`` numbers the rows.
+            payer: the paying municipality per row, ``""`` (or ``None`` for all) when this
+                municipality pays.
+            granting_area: the sector area that granted each row (cross-sector solutions).
+            paying_area: the sector area that pays for each row.
+            actuals: postings for the *booked to date* column.
+
+        Examples:
+            >>> import numpy as np
+            >>> ledger = DispositionLedger.from_arrays(
+            ...     citizen_id=np.array(["B-1", "B-2"]), account=np.array(["5.38.50", "5.38.39"]),
+            ...     start=np.array(["2024-01-01", "2024-03-01"], dtype="datetime64[D]"),
+            ...     end=np.array(["NaT", "2024-03-31"], dtype="datetime64[D]"),
+            ...     unit=np.array(["day", "week"]), rate_ore=np.array([100_000, 350_000]),
+            ...     quantity=np.array([1, 6]))
+            >>> ledger.cost(dt.date(2024, 3, 1), dt.date(2024, 3, 31), by="account").to_dict()
+            {'5.38.39': '93000.00', '5.38.50': '31000.00'}
+        """
+        start_day = _day_column("start", start, np.asarray(start).shape[0], allow_missing=False)
+        size = start_day.shape[0]
+        stop_day = _day_column("end", end, size, allow_missing=True) + 1
+        units = np.asarray(unit)
+        if units.ndim != 1 or units.shape[0] != size:
+            raise StyringskerneError(f"'unit' must be one-dimensional with {size} rows")
+        names, unit_inverse = np.unique(units.astype(str), return_inverse=True)
+        unknown = [name for name in names.tolist() if name not in UNIT_CODES]
+        if unknown:
+            row = int(np.flatnonzero(units.astype(str) == unknown[0])[0])
+            raise StyringskerneError(
+                f"row {row}: 'unit' must be one of day|week|month|once (got {unknown[0]!r})"
+            )
+        unit_codes = np.array([UNIT_CODES[name] for name in names.tolist()], dtype=np.int64)
+        q_num, q_den = _exact_column("quantity", quantity, size)
+        p_num, p_den = _exact_column("probability", probability, size)
+        segments = build_segment_columns(
+            start=start_day,
+            stop=stop_day,
+            unit=unit_codes[unit_inverse.ravel()],
+            rate_ore=rate_ore,
+            quantity_numerator=q_num,
+            quantity_denominator=q_den,
+            probability_numerator=p_num,
+            probability_denominator=p_den,
+        )
+        labels = {
+            "citizen": _label_column("citizen_id", citizen_id, size),
+            "account": _label_column("account", account, size),
+            "provider": _label_column("provider", provider, size),
+            "payer": _label_column("payer", payer, size),
+            "granting_area": _label_column("granting_area", granting_area, size),
+            "paying_area": _label_column("paying_area", paying_area, size),
+            "service": _label_column("service", service, size),
+            "disposition": (
+                np.arange(size, dtype=np.int64)
+                if disposition_id is None
+                else _label_column("disposition_id", disposition_id, size)
+            ),
+        }
+        ledger = cls.__new__(cls)
+        ledger._assign(segments, labels, tuple(actuals))
+        return ledger
+
+    @classmethod
+    def from_pandas(
+        cls, frame: Any, *, catalogue: ServiceCatalogue | None = None
+    ) -> DispositionLedger:
+        """A ledger from a ``pandas.DataFrame`` with the dispositions CSV's columns.
+
+        Every row is checked as in the CSV reader.
+
+        Raises:
+            ImportFailedError: with every bad row (1-based row numbers).
+        """
+        from styringskerne.io.frames import dispositions_from_pandas
+
+        return cls._loaded(
+            dispositions_from_pandas(frame, catalogue=catalogue), "dataframe", catalogue
+        )
+
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, catalogue: ServiceCatalogue | None = None
+    ) -> DispositionLedger:
+        """A ledger from a ``pyarrow.Table`` with the dispositions CSV's columns.
+
+        Raises:
+            ImportFailedError: with every bad row (1-based row numbers).
+        """
+        from styringskerne.io.frames import dispositions_from_arrow
+
+        return cls._loaded(
+            dispositions_from_arrow(table, catalogue=catalogue), "arrow table", catalogue
+        )
+
+    @classmethod
+    def _loaded(
+        cls, result: ImportResult[Disposition], source: str, catalogue: ServiceCatalogue | None
+    ) -> DispositionLedger:
+        if result.errors:
+            raise ImportFailedError(source, result.errors)
+        return cls(result.items, catalogue=catalogue)
+
+    def _assign(
+        self,
+        segments: SegmentColumns,
+        labels: Mapping[str, NDArray[Any]],
+        actuals: Sequence[Actual],
+    ) -> None:
+        actual_labels = {
+            "citizen": np.array([a.citizen_id for a in actuals], dtype=object).astype(str),
+            "account": np.array([a.account for a in actuals], dtype=object).astype(str),
+        }
+        dimensions: dict[str, _Dimension] = {}
+        actual_codes: dict[str, NDArray[np.int64]] = {}
+        for name in DIMENSIONS:
+            extra = actual_labels.get(name)
+            names, codes, extra_codes = _encode(labels[name], extra)
+            dimensions[name] = _Dimension(codes=codes, labels=names)
+            actual_codes[name] = extra_codes
+        object.__setattr__(self, "_segments", segments)
+        object.__setattr__(self, "_dimensions", dimensions)
+        object.__setattr__(self, "_costs", {})
+        object.__setattr__(
+            self,
+            "_actuals",
+            _Actuals(
+                citizen=actual_codes["citizen"],
+                account=actual_codes["account"],
+                day=readonly(np.array([day_number(a.date) for a in actuals], dtype=np.int64)),
+                amount=readonly(np.array([a.amount.ore for a in actuals], dtype=np.int64)),
+            ),
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"DispositionLedger is immutable; build a new one (tried to set {name!r})"
+        )
+
+    def __len__(self) -> int:
+        return len(self._segments)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{name}s={self._dimensions[name].labels.size}" for name in ("citizen", "account")
+        )
+        return (
+            f"DispositionLedger(segments={len(self)}, {counts}, actuals={self._actuals.day.size})"
+        )
+
+    def with_actuals(self, actuals: Iterable[Actual]) -> DispositionLedger:
+        """A new ledger with the same dispositions and these actual postings."""
+        ledger = type(self).__new__(type(self))
+        labels = {
+            name: dimension.labels[dimension.codes] for name, dimension in self._dimensions.items()
+        }
+        ledger._assign(self._segments, labels, tuple(actuals))
+        return ledger
+
+    # -- access for services (forecasts, key figures) -------------------------------------
+    @property
+    def columns(self) -> SegmentColumns:
+        """The compiled segments (read-only arrays), one entry per price segment."""
+        return self._segments
+
+    def groups(self, dimension: str) -> tuple[NDArray[np.int64], NDArray[Any]]:
+        """Each segment's code in ``dimension`` and the labels the codes index (sorted)."""
+        _, codes, labels = self._groups(dimension)
+        return codes, labels
+
+    def segment_costs(self, start: dt.date, end: dt.date) -> NDArray[np.int64]:
+        """Each segment's cost over ``start`` to ``end`` inclusive, int64 øre."""
+        # The ledger never changes, so the last few periods asked for are kept (forecasts and
+        # their explanation ask for the same year several times).
+        key = (start, end)
+        cached: NDArray[np.int64] | None = self._costs.get(key)
+        if cached is None:
+            period = DateRange(start=start, end=end)
+            cached = readonly(
+                interval_costs(self._segments, [period.start_number, period.stop_number])[:, 0]
+            )
+            if len(self._costs) >= _COST_CACHE_SIZE:
+                self._costs.pop(next(iter(self._costs)))
+            self._costs[key] = cached
+        return cached
+
+    # -- grouping ------------------------------------------------------------------------
+    def _groups(self, by: str | None) -> tuple[str, NDArray[np.int64], NDArray[Any]]:
+        if by is None:
+            return _TOTAL, np.zeros(len(self), dtype=np.int64), np.array([_TOTAL])
+        if by not in self._dimensions:
+            raise StyringskerneError(
+                f"'by' must be one of {'|'.join(DIMENSIONS)} or None (got {by!r})"
+            )
+        dimension = self._dimensions[by]
+        return by, dimension.codes, dimension.labels
+
+    # -- views ---------------------------------------------------------------------------
+    def as_of(self, day: dt.date, *, year: int | None = None) -> LedgerStatus:
+        """The *Figur 6.1* columns for budget year ``year`` as of ``day`` (inclusive).
+
+        *Computed to date* is the cost of the days of the year up to and including ``day``;
+        *disposed rest of year* the days after it to 31 December; *booked to date* the sum of
+        actual postings dated in the year up to and including ``day``. For every ``day``,
+        computed to date + disposed rest of year = the whole year's cost, to the øre.
+
+        Raises:
+            StyringskerneError: if ``day`` is not in ``year``.
+        """
+        budget_year = BudgetYear(day.year if year is None else year)
+        if day not in budget_year:
+            raise StyringskerneError(
+                f"as-of date {day.isoformat()} is not in budget year {budget_year.year}"
+            )
+        first = day_number(dt.date(budget_year.year, 1, 1))
+        cut = day_number(day) + 1
+        stop = day_number(dt.date(budget_year.year + 1, 1, 1))
+        costs = interval_costs(self._segments, [first, cut, stop])
+        booked_mask = (self._actuals.day >= first) & (self._actuals.day < cut)
+        tables: dict[str, LedgerTable] = {}
+        for name in _LEDGER_DIMENSIONS:
+            dimension = self._dimensions[name]
+            count = dimension.labels.size
+            actual_codes = getattr(self._actuals, name)[booked_mask]
+            values = np.stack(
+                [
+                    group_sum(actual_codes, self._actuals.amount[booked_mask], count),
+                    group_sum(dimension.codes, costs[:, 0], count),
+                    group_sum(dimension.codes, costs[:, 1], count),
+                ],
+                axis=1,
+            )
+            tables[name] = LedgerTable(dimension=name, labels=dimension.labels, values=values)
+        total = LedgerRow(
+            booked_to_date=Money(int(self._actuals.amount[booked_mask].sum())),
+            computed_to_date=Money(int(costs[:, 0].sum())),
+            disposed_rest_of_year=Money(int(costs[:, 1].sum())),
+        )
+        return LedgerStatus(year=budget_year.year, as_of=day, total=total, tables=tables)
+
+    def cost(self, start: dt.date, end: dt.date, *, by: str | None = None) -> AmountTable:
+        """Cost of the days ``start`` to ``end`` (both inclusive), in total or by a dimension."""
+        period = DateRange(start=start, end=end)
+        dimension, codes, labels = self._groups(by)
+        amounts = grouped_interval_costs(
+            self._segments, codes, labels.size, [period.start_number, period.stop_number]
+        )
+        return AmountTable(dimension=dimension, period=period, labels=labels, amounts=amounts[:, 0])
+
+    def daily(self, start: dt.date, end: dt.date, *, by: str | None = None) -> AmountSeries:
+        """Cost per day (dagsudgift) from ``start`` to ``end`` inclusive, one row per group.
+
+        ``by="citizen"`` gives a per-citizen daily matrix; ask for it only when you need it.
+        """
+        period = DateRange(start=start, end=end)
+        dimension, codes, labels = self._groups(by)
+        values = daily_by_group(
+            self._segments, codes, labels.size, period.start_number, period.stop_number
+        )
+        days = np.arange(period.start_number, period.stop_number + 1).astype("datetime64[D]")
+        return AmountSeries(
+            dimension=dimension, labels=labels, starts=days[:-1], stops=days[1:], values=values
+        )
+
+    def monthly(self, year: int, *, by: str | None = None) -> AmountSeries:
+        """Cost per calendar month of a budget year: one row per group, twelve columns."""
+        boundaries = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64)
+        dimension, codes, labels = self._groups(by)
+        values = grouped_interval_costs(self._segments, codes, labels.size, boundaries)
+        days = boundaries.astype("datetime64[D]")
+        return AmountSeries(
+            dimension=dimension, labels=labels, starts=days[:-1], stops=days[1:], values=values
+        )
+
+    def full_year_cost(self, year: int, *, by: str | None = None) -> AmountTable:
+        """Cost of the whole budget year (helårsudgift)."""
+        BudgetYear(year)  # validates the year
+        return self.cost(dt.date(year, 1, 1), dt.date(year, 12, 31), by=by)

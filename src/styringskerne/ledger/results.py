@@ -1,0 +1,349 @@
+"""Immutable result objects of the ledger (resultater): rows, tables and series of amounts.
+
+Results keep their numbers as read-only int64 øre arrays and their labels as arrays, so that a
+national ledger's result costs nothing until it is read. They convert without loss to plain
+Python (``to_dict``), JSON (``to_json``, amounts as decimal strings ``"1234.50"``) and numpy
+(``to_numpy``, int64 øre). Citizen labels are masked in every ``repr`` and, unless
+``show_cpr=True``, in ``to_dict`` and ``to_json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from styringskerne.core.calendar import DateRange
+from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
+
+__all__ = [
+    "AmountSeries",
+    "AmountTable",
+    "LedgerRow",
+    "LedgerStatus",
+    "LedgerTable",
+    "printable_labels",
+]
+
+CITIZEN: Final = "citizen"
+LEDGER_COLUMNS: Final = (
+    "booked_to_date",
+    "computed_to_date",
+    "disposed_rest_of_year",
+    "expected",
+    "booked_minus_computed",
+)
+
+
+def printable_labels(labels: NDArray[Any], dimension: str, *, show_cpr: bool) -> list[str]:
+    """Labels as strings, CPR numbers masked unless ``show_cpr``.
+
+    Two citizens can share a masked id (same birth date); the later ones get ``#2``, ``#3``…
+    in label order, so masked keys stay unique.
+    """
+    texts = [str(label) for label in labels.tolist()]
+    if dimension != CITIZEN or show_cpr:
+        return texts
+    seen: dict[str, int] = {}
+    result = []
+    for text in texts:
+        masked = mask_id(text)
+        count = seen.get(masked, 0) + 1
+        seen[masked] = count
+        result.append(masked if count == 1 else f"{masked}#{count}")
+    return result
+
+
+def _frame(columns: Mapping[str, Any], index: Any, name: str) -> Any:
+    """A dataframe of exact int64 columns (pandas imported only here; it is optional)."""
+    try:
+        import pandas as pd
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas needs pandas: pip install 'styringskerne[pandas]'") from error
+    frame = pd.DataFrame(dict(columns), index=pd.Index(index, name=name))
+    return frame.astype("int64")
+
+
+def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
+    array = np.asarray(values)
+    if array.flags.writeable:
+        array = array.copy()
+        array.flags.writeable = False
+    return array
+
+
+def _read_only_mapping(tables: Mapping[str, LedgerTable]) -> Mapping[str, LedgerTable]:
+    return MappingProxyType(dict(tables))
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class LedgerRow:
+    """One row of the disposition ledger, *Figur 6.1* (række i dispositionsregnskabet).
+
+    Attributes:
+        booked_to_date: actual postings in the year up to and including the as-of date.
+        computed_to_date: tariff × days in the year up to and including the as-of date.
+        disposed_rest_of_year: tariff × days from the day after the as-of date to 31 December.
+    """
+
+    booked_to_date: Money
+    computed_to_date: Money
+    disposed_rest_of_year: Money
+
+    @property
+    def expected(self) -> Money:
+        """Expected accounts (forventet regnskab): computed to date + disposed rest of year."""
+        return self.computed_to_date + self.disposed_rest_of_year
+
+    @property
+    def booked_minus_computed(self) -> Money:
+        """Reconciliation figure (afstemning): booked − computed, timing or data errors."""
+        return self.booked_to_date - self.computed_to_date
+
+    def to_dict(self) -> dict[str, str]:
+        """The five columns as decimal strings."""
+        return {name: getattr(self, name).to_string() for name in LEDGER_COLUMNS}
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class LedgerTable:
+    """Ledger rows for every member of one dimension (dispositionsregnskab pr. konto/borger).
+
+    ``values`` has one row per label and three int64 øre columns: booked to date, computed to
+    date, disposed rest of year.
+    """
+
+    dimension: str
+    labels: NDArray[Any] = attrs.field(converter=_frozen_array)
+    values: NDArray[np.int64] = attrs.field(converter=_frozen_array)
+
+    def __len__(self) -> int:
+        return int(self.labels.shape[0])
+
+    def __repr__(self) -> str:
+        return f"LedgerTable(dimension={self.dimension!r}, rows={len(self)})"
+
+    def row(self, label: str) -> LedgerRow:
+        """The row of one label (a citizen id, an account, …)."""
+        matches = np.flatnonzero(self.labels.astype(str) == str(label))
+        if matches.size == 0:
+            shown = mask_id(str(label)) if self.dimension == CITIZEN else label
+            raise StyringskerneError(f"no {self.dimension} {shown!r} in the ledger")
+        booked, computed, disposed = (int(v) for v in self.values[matches[0]])
+        return LedgerRow(
+            booked_to_date=Money(booked),
+            computed_to_date=Money(computed),
+            disposed_rest_of_year=Money(disposed),
+        )
+
+    def to_mapping(self) -> dict[str, LedgerRow]:
+        """Every row as ``{label: LedgerRow}`` with the labels unmasked (for programs)."""
+        return {
+            str(label): LedgerRow(
+                booked_to_date=Money(booked),
+                computed_to_date=Money(computed),
+                disposed_rest_of_year=Money(disposed),
+            )
+            for label, (booked, computed, disposed) in zip(
+                self.labels.tolist(), self.values.tolist(), strict=True
+            )
+        }
+
+    def to_numpy(self) -> tuple[NDArray[Any], NDArray[np.int64]]:
+        """Labels and an int64 øre matrix with the five columns of :data:`LEDGER_COLUMNS`."""
+        booked, computed, disposed = self.values.T
+        matrix = np.stack([booked, computed, disposed, computed + disposed, booked - computed], 1)
+        return self.labels, matrix
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` indexed by label with the five columns in int64 øre."""
+        labels, matrix = self.to_numpy()
+        return _frame(
+            {f"{name} (øre)": matrix[:, i] for i, name in enumerate(LEDGER_COLUMNS)},
+            printable_labels(labels, self.dimension, show_cpr=show_cpr),
+            self.dimension,
+        )
+
+    def to_dict(self, *, show_cpr: bool = False) -> dict[str, dict[str, str]]:
+        """``{label: {column: "1234.50"}}``, citizen labels masked unless ``show_cpr``."""
+        _, matrix = self.to_numpy()
+        keys = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        return {
+            key: {
+                name: Money(int(value)).to_string()
+                for name, value in zip(LEDGER_COLUMNS, row, strict=True)
+            }
+            for key, row in zip(keys, matrix.tolist(), strict=True)
+        }
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False)
+class LedgerStatus:
+    """The disposition ledger for a budget year as of a date (dispositionsregnskab pr. dato).
+
+    ``as_of`` D means status through D inclusive: *to date* covers the days of the year up to
+    and including D, the *rest of the year* D+1 to 31 December.
+    """
+
+    year: int
+    as_of: dt.date
+    total: LedgerRow
+    tables: Mapping[str, LedgerTable] = attrs.field(repr=False, converter=_read_only_mapping)
+
+    def by(self, dimension: str) -> LedgerTable:
+        """The table of a dimension: ``"account"`` or ``"citizen"``."""
+        try:
+            return self.tables[dimension]
+        except KeyError:
+            valid = "|".join(self.tables)
+            raise StyringskerneError(f"'by' must be one of {valid} (got {dimension!r})") from None
+
+    @property
+    def by_account(self) -> dict[str, LedgerRow]:
+        """Rows per account (konto / delområde)."""
+        return self.by("account").to_mapping()
+
+    @property
+    def by_citizen(self) -> dict[str, LedgerRow]:
+        """Rows per citizen (keys are the ids as given: handle CPR numbers with care)."""
+        return self.by(CITIZEN).to_mapping()
+
+    def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
+        """``{"year", "as_of", "totals", "by_account", "by_citizen"}`` with decimal strings."""
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "totals": self.total.to_dict(),
+            "by_account": self.by("account").to_dict(),
+            "by_citizen": self.by(CITIZEN).to_dict(show_cpr=show_cpr),
+        }
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class AmountTable:
+    """One amount per member of a dimension (beløb pr. gruppe), e.g. cost over a period."""
+
+    dimension: str
+    period: DateRange
+    labels: NDArray[Any] = attrs.field(converter=_frozen_array)
+    amounts: NDArray[np.int64] = attrs.field(converter=_frozen_array)
+
+    def __repr__(self) -> str:
+        return (
+            f"AmountTable(dimension={self.dimension!r}, "
+            f"period={self.period.start}..{self.period.end}, "
+            f"rows={self.labels.shape[0]}, total={self.total!r})"
+        )
+
+    @property
+    def total(self) -> Money:
+        """The sum over all members."""
+        return Money(int(self.amounts.sum()))
+
+    def __getitem__(self, label: str) -> Money:
+        matches = np.flatnonzero(self.labels.astype(str) == str(label))
+        if matches.size == 0:
+            shown = mask_id(str(label)) if self.dimension == CITIZEN else label
+            raise StyringskerneError(f"no {self.dimension} {shown!r} in the result")
+        return Money(int(self.amounts[matches[0]]))
+
+    def to_mapping(self) -> dict[str, Money]:
+        """``{label: Money}`` with labels unmasked (for programs)."""
+        return {
+            str(label): Money(int(amount))
+            for label, amount in zip(self.labels.tolist(), self.amounts.tolist(), strict=True)
+        }
+
+    def to_dict(self, *, show_cpr: bool = False) -> dict[str, str]:
+        """``{label: "1234.50"}``, citizen labels masked unless ``show_cpr``."""
+        keys = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        return {
+            key: Money(int(amount)).to_string()
+            for key, amount in zip(keys, self.amounts.tolist(), strict=True)
+        }
+
+    def to_numpy(self) -> tuple[NDArray[Any], NDArray[np.int64]]:
+        """Labels and int64 øre amounts."""
+        return self.labels, self.amounts
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` indexed by label with one int64 øre column, ``amount (øre)``."""
+        return _frame(
+            {"amount (øre)": self.amounts},
+            printable_labels(self.labels, self.dimension, show_cpr=show_cpr),
+            self.dimension,
+        )
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class AmountSeries:
+    """Amounts per member and period: daily or monthly cost (udgift pr. dag eller måned).
+
+    ``values[g, p]`` is member ``g``'s cost in period ``p`` in øre; ``starts`` holds each
+    period's first day as ``datetime64[D]`` and ``stops`` the day after its last.
+    """
+
+    dimension: str
+    labels: NDArray[Any] = attrs.field(converter=_frozen_array)
+    starts: NDArray[np.datetime64] = attrs.field(converter=_frozen_array)
+    stops: NDArray[np.datetime64] = attrs.field(converter=_frozen_array)
+    values: NDArray[np.int64] = attrs.field(converter=_frozen_array)
+
+    def __repr__(self) -> str:
+        return (
+            f"AmountSeries(dimension={self.dimension!r}, rows={self.values.shape[0]}, "
+            f"periods={self.values.shape[1]})"
+        )
+
+    @property
+    def totals(self) -> NDArray[np.int64]:
+        """Sum over members per period, int64 øre."""
+        result: NDArray[np.int64] = self.values.sum(axis=0)
+        return result
+
+    def to_numpy(self) -> tuple[NDArray[Any], NDArray[np.datetime64], NDArray[np.int64]]:
+        """Labels, period starts and the int64 øre matrix."""
+        return self.labels, self.starts, self.values
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame``: a row per period start, an int64 øre column per label."""
+        names = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        columns = {f"{name} (øre)": self.values[i] for i, name in enumerate(names)}
+        return _frame(columns, self.starts, "start")
+
+    def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
+        """``{"periods": [start, …], "rows": {label: ["1234.50", …]}}``."""
+        keys = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        return {
+            "periods": [str(start) for start in self.starts.tolist()],
+            "rows": {
+                key: [Money(int(value)).to_string() for value in row]
+                for key, row in zip(keys, self.values.tolist(), strict=True)
+            },
+        }
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Tariffs (takster): prices, packages, special tariffs, cost-based tariffs and staffing."""

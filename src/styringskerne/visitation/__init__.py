@@ -1,0 +1,2 @@
+"""Visitation (visitation): competence rules, recommendations, the ladder, follow-up and
+cross-sector payment."""
