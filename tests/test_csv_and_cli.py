@@ -80,7 +80,7 @@ def test_header_problems_are_named(tmp_path: Path) -> None:
     (error,) = result.errors
     assert error.line == 1
     assert "missing column(s)" in error.reason
-    assert "unknown column(s) probabilty" in error.reason
+    assert "unknown column(s) 'probabilty' (did you mean 'probability'?)" in error.reason
 
 
 def test_actuals_file(tmp_path: Path) -> None:

@@ -172,6 +172,6 @@ def test_ledger_results_to_pandas_are_exact_and_masked() -> None:
     assert all(str(dtype) == "int64" for dtype in monthly.dtypes)
     assert int(monthly.to_numpy().sum()) == ledger.full_year_cost(2024).total.ore
     table = ledger.as_of(D(2024, 6, 30)).by("citizen").to_pandas(show_cpr=True)
-    assert list(table.index) == ["0101901234", "B-2"]  # as given, on request
+    assert list(table.index) == ["010190-1234", "B-2"]  # one spelling per CPR, on request
     cost = ledger.cost(D(2024, 1, 1), D(2024, 1, 31), by="service").to_pandas()
     assert int(cost.loc["SEL108", "amount (øre)"]) == Money.of("1149").ore * 31

@@ -16,7 +16,13 @@ from fractions import Fraction
 import attrs
 
 from styringskerne.core.calendar import _check_date, _check_optional_date
-from styringskerne.core.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.core.cpr import (
+    age_on,
+    cpr_birth_date,
+    is_cpr_shaped,
+    mask_id,
+    normalise_citizen_id,
+)
 from styringskerne.core.errors import DispositionError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money
@@ -31,6 +37,11 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) 
         raise DispositionError(
             f"'{attribute.name}' must be a non-empty str (got {type(value).__name__})"
         )
+
+
+def _to_citizen_id(value: str) -> str:
+    # One citizen, one id: a CPR number typed with or without a dash is stored one way.
+    return normalise_citizen_id(value) if isinstance(value, str) else value
 
 
 def _masked_repr(value: str) -> str:
@@ -51,7 +62,7 @@ class Citizen:
         18
     """
 
-    id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    id: str = attrs.field(converter=_to_citizen_id, validator=_check_id, repr=_masked_repr)
     birth_date: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
 
     def __attrs_post_init__(self) -> None:
@@ -112,7 +123,7 @@ class Disposition:
     """
 
     id: str = attrs.field(validator=_check_id)
-    citizen_id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    citizen_id: str = attrs.field(converter=_to_citizen_id, validator=_check_id, repr=_masked_repr)
     service: str = attrs.field(validator=_check_id)
     segments: tuple[PriceSegment, ...] = attrs.field(converter=_to_segments)
     provider: str | None = None
@@ -273,7 +284,7 @@ class Actual:
         Money('35619.00')
     """
 
-    citizen_id: str = attrs.field(validator=_check_id, repr=_masked_repr)
+    citizen_id: str = attrs.field(converter=_to_citizen_id, validator=_check_id, repr=_masked_repr)
     account: str = attrs.field(validator=_check_id)
     date: dt.date = attrs.field(validator=_check_date)
     amount: Money = attrs.field(converter=to_money)

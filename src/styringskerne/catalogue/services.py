@@ -150,6 +150,21 @@ class ServiceCatalogue:
         """The default account key of a service."""
         return self[code].account
 
+    def canonical_code(self, code: str) -> str:
+        """The catalogue's own spelling of a code typed in another case (``sel108``).
+
+        A code the catalogue does not know is returned as given.
+
+        Examples:
+            >>> ServiceCatalogue.default().canonical_code(" sel108 ")
+            'SEL108'
+        """
+        wanted = code.strip().upper()
+        for service in self.services:
+            if service.code.upper() == wanted:
+                return service.code
+        return code
+
 
 @cache
 def _default_catalogue() -> ServiceCatalogue:

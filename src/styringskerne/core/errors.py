@@ -13,10 +13,12 @@ import attrs
 from styringskerne.core.masking import mask_text, masked_repr
 
 __all__ = [
+    "AmountOverflowError",
     "DispositionError",
     "ImportFailedError",
     "MoneyError",
     "RowError",
+    "SourceError",
     "StyringskerneError",
     "TariffError",
 ]
@@ -35,6 +37,15 @@ class StyringskerneError(ValueError):
 
 class MoneyError(StyringskerneError):
     """An amount that cannot be represented exactly in øre (ugyldigt beløb)."""
+
+
+class AmountOverflowError(MoneyError):
+    """An amount or sum beyond the largest exact amount (beløb for stort), never wrapped."""
+
+
+class SourceError(StyringskerneError):
+    """A file that cannot be read at all (fil kan ikke læses): missing, a folder, not allowed,
+    or not text in its encoding. Row problems are :class:`RowError` instead."""
 
 
 class TariffError(StyringskerneError):

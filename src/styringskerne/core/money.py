@@ -1,9 +1,15 @@
 """Exact amounts in øre (beløb i øre): parsing, arithmetic, Danish formatting, allocation.
 
-Amounts are integers of øre, never binary floats. Input is accepted as ``int`` øre, as a
-``Decimal`` of kroner, or as a string in either the point form ``"1149.50"`` or the Danish form
-``"1.149,50"``; output is formatted the Danish way (``"1.149,50 kr."``) or as a plain decimal
-string (``"1149.50"``) for machines.
+Amounts are integers of øre, never binary floats. One rule for every parameter that means
+kroner (``rate=``, ``amount=``, ``budget=``, ``price=`` …): it takes a :class:`Money`, a
+``Decimal`` of kroner or a string in either the point form ``"1149.50"`` or the Danish form
+``"1.149,50"``. A bare ``int`` or ``float`` is refused, because ``1149`` could mean kroner or
+øre: write ``Money.of("1149")`` for kroner or ``Money(114900)`` for øre. Parameters and columns
+whose names end in ``_ore`` take whole øre as ``int``. Output is formatted the Danish way
+(``"1.149,50 kr."``) or as a plain decimal string (``"1149.50"``) for machines.
+
+The largest amount is :data:`MAX_ORE` øre (int64, about 92 million billion kroner); every sum
+the library forms is checked against it (:class:`AmountOverflowError`).
 """
 
 from __future__ import annotations
@@ -16,13 +22,23 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from styringskerne.core.errors import MoneyError
+from styringskerne.core.errors import AmountOverflowError, MoneyError
+from styringskerne.core.limits import MAX_ORE, format_max_amount
 from styringskerne.core.masking import masked_repr
 
-__all__ = ["Money", "MoneyLike", "round_half_even", "to_money"]
+__all__ = [
+    "MAX_ORE",
+    "Money",
+    "MoneyLike",
+    "bare_number_message",
+    "format_max_amount",
+    "round_half_even",
+    "to_money",
+]
 
-MoneyLike: TypeAlias = "Money | int | Decimal | str"
-"""Accepted amounts: ``Money``, ``int`` øre, ``Decimal`` kroner or a string of kroner."""
+MoneyLike: TypeAlias = "Money | Decimal | str"
+"""Accepted kroner amounts: ``Money``, ``Decimal`` kroner or a string of kroner (never a bare
+number: ``1149`` could be kroner or øre)."""
 
 _ORE_PER_KRONE: Final = 100
 _GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
@@ -39,18 +55,48 @@ def round_half_even(value: Fraction) -> int:
     return round(value)
 
 
+_UNIT_SUFFIX: Final = re.compile(r"\s*(?:kr\.?|dkk)$", flags=re.IGNORECASE)
+_DIGITS_AND_MARKS: Final = re.compile(r"^[0-9][0-9.,]*$")
+
+
+def _sign_and_body(text: str) -> tuple[bool, str]:
+    """Split off the sign: a leading ``-``/``−``/``+``, a trailing ``-`` as finance systems
+    export a credit (``1.149,50-``), or parentheses as accountants write one (``(1.149,50)``)."""
+    body = _UNIT_SUFFIX.sub("", text.strip(" \t\u00a0"))
+    forms = []
+    if body.startswith("(") and body.endswith(")"):
+        forms.append("parentheses")
+        body = body[1:-1].strip(" \u00a0")
+    if body.endswith(_MINUS_SIGNS):
+        forms.append("a trailing minus")
+        body = body[:-1].rstrip(" \u00a0")
+    negative = bool(forms)
+    if body.startswith((*_MINUS_SIGNS, "+")):
+        forms.append("a leading sign")
+        negative = body[0] != "+"
+        body = body[1:]
+    if len(forms) > 1:
+        raise MoneyError(
+            f"amount {text!r} has more than one sign ({' and '.join(forms)}); write one of "
+            "'-1149.50', '1.149,50-' or '(1.149,50)'"
+        )
+    return negative, body
+
+
 def _parse_amount_text(text: str) -> Fraction:
-    """Kroner in a string: the last of ``.``/``,`` is the decimal mark when both occur."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    for suffix in ("kr.", "kr", "DKK"):
-        if cleaned.endswith(suffix):
-            cleaned = cleaned[: -len(suffix)]
-            break
-    negative = cleaned.startswith(_MINUS_SIGNS)
-    if negative or cleaned.startswith("+"):
-        cleaned = cleaned[1:]
+    """Kroner in a string: the last of ``.``/``,`` is the decimal mark when both occur.
+
+    Strict on purpose: no digit separators but ``.``/``,`` in groups of three, no exponent, no
+    blanks inside the number, no digits other than ASCII 0-9.
+    """
+    negative, cleaned = _sign_and_body(text)
     if not cleaned:
         raise MoneyError(f"amount {text!r} is empty; write kroner like '1149.50' or '1.149,50'")
+    if not _DIGITS_AND_MARKS.match(cleaned):
+        raise MoneyError(
+            f"amount {text!r} is not a number of kroner: only the digits 0-9 with '.' or ',' "
+            "are read (no blanks, '_' or exponent); write it like '1149.50' or '1.149,50'"
+        )
     has_point, has_comma = "." in cleaned, "," in cleaned
     if has_point and has_comma:
         decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
@@ -58,6 +104,11 @@ def _parse_amount_text(text: str) -> Fraction:
         decimal_mark = ","
     elif cleaned.count(".") > 1:
         decimal_mark = ""  # only thousands separators, e.g. '1.149.500'
+    elif _GROUPED.match(cleaned):
+        raise MoneyError(
+            f"amount {text!r} is ambiguous: is '.' a decimal mark or a thousands separator? "
+            "Write '1149.00' or '1.149,00' for one thousand one hundred and forty-nine kroner"
+        )
     else:
         decimal_mark = "."
     if decimal_mark and decimal_mark in cleaned:
@@ -71,7 +122,7 @@ def _parse_amount_text(text: str) -> Fraction:
                 "as in '1.149.500,00' or '1149500.00'"
             )
         whole = whole.replace(".", "").replace(",", "")
-    if not whole.isdigit() or (decimals and not decimals.isdigit()):
+    if not whole or not whole.isdigit() or (decimals and not decimals.isdigit()):
         raise MoneyError(f"amount {text!r} is not a number; write kroner like '1149.50'")
     if len(decimals) > 2:
         raise MoneyError(
@@ -108,24 +159,37 @@ class Money:
                 f"'ore' must be an int number of øre (got {value!r} that is a "
                 f"{type(value).__name__}); use Money.of() for kroner as Decimal or str"
             )
+        if not -MAX_ORE <= value <= MAX_ORE:
+            raise AmountOverflowError(
+                f"amount of {value} øre is beyond the largest exact amount {format_max_amount()}"
+            )
 
     # -- construction -------------------------------------------------------------------
     @classmethod
-    def of(cls, value: MoneyLike) -> Money:
-        """Money from ``Money``, ``int`` øre, ``Decimal`` kroner or a kroner string."""
+    def of(cls, value: MoneyLike, *, field: str = "amount") -> Money:
+        """Money from ``Money``, ``Decimal`` kroner or a kroner string; a bare number is refused.
+
+        Examples:
+            >>> Money.of("1149"), Money.of(Decimal("1149.5"))
+            (Money('1149.00'), Money('1149.50'))
+            >>> Money.of(1149)  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            styringskerne.core.errors.MoneyError: 'amount' is a bare int (1149), ...
+        """
         if isinstance(value, Money):
             return value
-        if isinstance(value, bool):
-            raise MoneyError(f"amount must not be a bool (got {value!r})")
-        if isinstance(value, int):
-            return cls(value)
         if isinstance(value, Decimal):
             return cls.from_kroner(value)
         if isinstance(value, str):
             return cls.parse(value)
+        if isinstance(value, bool):
+            raise MoneyError(f"'{field}' must be an amount, not a bool (got {value!r})")
+        if isinstance(value, int | float):
+            raise MoneyError(bare_number_message(field, value))
         raise MoneyError(
-            f"amount must be Money, int øre, Decimal kroner or str (got {value!r} that is a "
-            f"{type(value).__name__}); binary floats are not exact"
+            f"'{field}' must be Money, Decimal kroner or a str of kroner (got {value!r} that "
+            f"is a {type(value).__name__})"
         )
 
     @classmethod
@@ -256,6 +320,20 @@ class Money:
         for index in by_remainder[:left_over]:
             parts[index] += 1
         return tuple(Money(sign * part) for part in parts)
+
+
+def bare_number_message(field: str, value: int | float) -> str:
+    """Why a bare number is refused as an amount, with both unambiguous spellings."""
+    kind = type(value).__name__
+    if isinstance(value, float):
+        return (
+            f"'{field}' is a bare float ({value!r}): binary floats are not exact amounts; "
+            f'write kroner as text or Decimal, e.g. Money.of("{value:.2f}")'
+        )
+    return (
+        f"'{field}' is a bare {kind} ({value!r}), which could mean kroner or øre; write "
+        f'Money.of("{value}") for {value} kr. or Money({value}) for {value} øre'
+    )
 
 
 def to_money(value: MoneyLike) -> Money:

@@ -5,7 +5,7 @@ amounts int64 øre, units and groups small integer codes. No function loops in P
 segments or days, and no segments × days matrix is built.
 """
 
-from styringskerne.engine.aggregate import add_into, fraction_sums, group_sum
+from styringskerne.engine.aggregate import add_into, exact_sum, fraction_sums, group_sum
 from styringskerne.engine.columns import (
     UNIT_CODES,
     UNIT_DAY,
@@ -17,6 +17,7 @@ from styringskerne.engine.columns import (
 )
 from styringskerne.engine.cumulative import cumulative_cost, rounded_ratio
 from styringskerne.engine.daily import daily_by_group
+from styringskerne.engine.limits import MAX_ORE, check_cost_limit
 from styringskerne.engine.projection import (
     costs_between,
     cumulative_at,
@@ -25,6 +26,7 @@ from styringskerne.engine.projection import (
 )
 
 __all__ = [
+    "MAX_ORE",
     "UNIT_CODES",
     "UNIT_DAY",
     "UNIT_MONTH",
@@ -33,10 +35,12 @@ __all__ = [
     "SegmentColumns",
     "add_into",
     "build_segment_columns",
+    "check_cost_limit",
     "costs_between",
     "cumulative_at",
     "cumulative_cost",
     "daily_by_group",
+    "exact_sum",
     "fraction_sums",
     "group_sum",
     "grouped_interval_costs",

@@ -1,4 +1,4 @@
-"""Exact sums of int64 øre into groups (summering pr. gruppe)."""
+"""Exact sums of int64 øre into groups (summering pr. gruppe), never wrapped on overflow."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["add_into", "fraction_sums", "group_sum"]
+from styringskerne.core.errors import AmountOverflowError
+from styringskerne.core.limits import MAX_ORE, format_max_amount
+
+__all__ = ["add_into", "exact_sum", "fraction_sums", "group_sum"]
 
 _FLOAT_EXACT: Final = 2**53
 """Integers below this are exact in float64, and so are sums that stay below it."""
@@ -21,17 +24,54 @@ def add_into(
 
     ``numpy.bincount`` is the fast path; it sums in float64, so it is used only when the sum
     of absolute values is provably below 2**53 (then every partial sum is an exact integer).
-    Otherwise the slower but always exact ``numpy.add.at`` on int64 is used.
+    Otherwise ``numpy.add.at`` on int64 is used while the values cannot sum past
+    :data:`MAX_ORE`, and Python integers beyond that, with every resulting sum checked. A caller
+    that adds into one target several times bounds the whole first (the engine's queries do,
+    with :func:`styringskerne.engine.limits.check_cost_limit`).
+
+    Raises:
+        AmountOverflowError: if a sum is beyond ±:data:`MAX_ORE` øre.
     """
     if values.size == 0:
         return
     largest = int(np.abs(values).max())
+    bound = largest * values.size
     # bincount allocates the whole target; for a few values into a large target add.at is cheaper.
-    if largest * values.size < _FLOAT_EXACT and values.size * 8 >= target.size:
+    if bound < _FLOAT_EXACT and values.size * 8 >= target.size:
         sums = np.bincount(cells, weights=values.astype(np.float64), minlength=target.size)
         target += sums.astype(np.int64)
-    else:
+    elif bound <= MAX_ORE:
         np.add.at(target, cells, values)
+    else:
+        exact = target.astype(object)
+        np.add.at(exact, cells, values.astype(object))
+        _check_range(exact, "a sum")
+        target[...] = exact.astype(np.int64)
+
+
+def _check_range(values: NDArray[np.object_], what: str) -> None:
+    beyond = [i for i, v in enumerate(values.ravel().tolist()) if abs(v) > MAX_ORE]
+    if beyond:
+        raise AmountOverflowError(
+            f"{what} is {values.ravel()[beyond[0]]} øre, beyond the largest exact amount "
+            f"{format_max_amount()}"
+        )
+
+
+def exact_sum(values: NDArray[np.integer], axis: int | None = None) -> NDArray[np.int64]:
+    """``values.sum(axis)`` in int64 øre, exact, or an error instead of a wrapped result.
+
+    Raises:
+        AmountOverflowError: if a sum is beyond ±:data:`MAX_ORE` øre.
+    """
+    array = np.asarray(values, dtype=np.int64)
+    count = array.size if axis is None else array.shape[axis]
+    largest = int(np.abs(array).max()) if array.size else 0
+    if largest * count <= MAX_ORE:
+        return np.asarray(array.sum(axis=axis), dtype=np.int64)
+    exact = np.asarray(array.astype(object).sum(axis=axis), dtype=object)
+    _check_range(exact, "a total")
+    return exact.astype(np.int64)
 
 
 def group_sum(

@@ -14,7 +14,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.errors import AmountOverflowError, StyringskerneError
+from styringskerne.core.limits import MAX_ORE, format_max_amount
 
 __all__ = [
     "MAX_DENOMINATOR_PRODUCT",
@@ -112,6 +113,12 @@ def _as_int64(name: str, values: object, size: int | None = None) -> Int64Array:
         raise StyringskerneError(f"'{name}' must hold integers (got dtype {array.dtype})")
     if size is not None and array.shape[0] != size:
         raise StyringskerneError(f"'{name}' has {array.shape[0]} rows; expected {size}")
+    if array.dtype.kind == "u" and array.size and int(array.max()) > MAX_ORE:
+        # uint64 beyond int64 would wrap to a negative number on conversion.
+        row = _first_bad(array > MAX_ORE)
+        raise AmountOverflowError(
+            f"'{name}' row {row} is {int(array[row])}, beyond the largest supported value {MAX_ORE}"
+        )
     return array.astype(np.int64, copy=False)
 
 
@@ -145,6 +152,14 @@ def build_segment_columns(
     p_num = _as_int64("probability numerator", probability_numerator, size)
     p_den = _as_int64("probability denominator", probability_denominator, size)
 
+    beyond = np.abs(rate) > MAX_ORE  # also catches int64's lowest value, whose abs wraps
+    beyond |= rate < -MAX_ORE
+    if beyond.any():
+        row = _first_bad(beyond)
+        raise AmountOverflowError(
+            f"segment row {row}: rate {int(rate[row])} øre is beyond the largest exact amount "
+            f"{format_max_amount()}"
+        )
     checks: tuple[tuple[NDArray[np.bool_], str], ...] = (
         (stop_a <= start_a, "its end is before its start (end is inclusive)"),
         ((unit_a < UNIT_DAY) | (unit_a > UNIT_ONCE), "its unit must be day|week|month|once"),

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from styringskerne.engine.aggregate import add_into
 from styringskerne.engine.columns import UNIT_MONTH, UNIT_ONCE, UNIT_WEEK, SegmentColumns
 from styringskerne.engine.cumulative import rounded_ratio
+from styringskerne.engine.limits import check_cost_limit
 
 __all__ = ["daily_by_group"]
 
@@ -72,6 +73,7 @@ def daily_by_group(
     result = np.zeros(group_count * width, dtype=np.int64)
     if width == 0 or len(columns) == 0:
         return result.reshape(group_count, width)
+    check_cost_limit(columns, stop_day)
     window = _Window(first_day, stop_day, np.asarray(groups, dtype=np.int64))
     start, stop, unit = columns.start, columns.stop, columns.unit
 

@@ -18,6 +18,7 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.engine.aggregate import add_into
 from styringskerne.engine.columns import SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
+from styringskerne.engine.limits import check_cost_limit
 
 __all__ = ["costs_between", "cumulative_at", "grouped_interval_costs", "interval_costs"]
 
@@ -58,15 +59,18 @@ def _cumulative(columns: SegmentColumns, rows: slice, days: Int64Array) -> Int64
 
 def cumulative_at(columns: SegmentColumns, boundaries: object, rows: slice) -> Int64Array:
     """Rounded cumulative cost of segments ``rows`` at each boundary: shape (rows, K)."""
-    return _cumulative(columns, rows, _check_boundaries(boundaries)[None, :])
+    days = _check_boundaries(boundaries)
+    check_cost_limit(columns, int(days[-1]), rows)
+    return _cumulative(columns, rows, days[None, :])
 
 
 def interval_costs(columns: SegmentColumns, boundaries: object) -> Int64Array:
     """Each segment's cost in each interval between boundaries: shape (segments, K − 1)."""
     days = _check_boundaries(boundaries)
+    check_cost_limit(columns, int(days[-1]))
     result = np.empty((len(columns), days.size - 1), dtype=np.int64)
     for rows in _chunks(len(columns), days.size):
-        result[rows] = np.diff(cumulative_at(columns, days, rows), axis=1)
+        result[rows] = np.diff(_cumulative(columns, rows, days[None, :]), axis=1)
     return result
 
 
@@ -78,11 +82,12 @@ def grouped_interval_costs(
     ``groups[i]`` is segment ``i``'s group code in ``0 … group_count − 1``.
     """
     days = _check_boundaries(boundaries)
+    check_cost_limit(columns, int(days[-1]))
     intervals = days.size - 1
     result = np.zeros(group_count * intervals, dtype=np.int64)
     codes = np.asarray(groups, dtype=np.int64)
     for rows in _chunks(len(columns), days.size):
-        costs = np.diff(cumulative_at(columns, days, rows), axis=1)
+        costs = np.diff(_cumulative(columns, rows, days[None, :]), axis=1)
         cells = codes[rows, None] * intervals + np.arange(intervals)
         add_into(result, cells.ravel(), costs.ravel())
     return result.reshape(group_count, intervals)
@@ -94,6 +99,8 @@ def costs_between(
     """Each segment's cost over its own interval ``[first_days[i], stop_days[i])``."""
     first = np.asarray(first_days, dtype=np.int64)
     stop = np.maximum(np.asarray(stop_days, dtype=np.int64), first)
+    if stop.size:
+        check_cost_limit(columns, int(stop.max()))
     result = np.empty(len(columns), dtype=np.int64)
     for rows in _chunks(len(columns), 2):
         values = _cumulative(columns, rows, np.stack([first[rows], stop[rows]], axis=1))

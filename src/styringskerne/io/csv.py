@@ -6,15 +6,16 @@ Several rows with one ``disposition_id`` are that disposition's price segments. 
 kroner with ``.`` or Danish ``,`` decimals; ``end``, ``account``, ``quantity`` and
 ``probability`` may be empty. Actuals: ``citizen_id,account,date,amount``.
 
-The delimiter (``,`` or ``;``) is detected from the header; UTF-8 with or without a BOM is
-read. Every row is either loaded or reported with its line number, column and reason; one bad
-row never hides another.
+How a file is read (encodings, delimiters, line endings, Danish header names, a caller's own
+column mapping) is :mod:`styringskerne.io.source`. Service codes are matched without regard to
+case (``sel108`` is ``SEL108``) and a CPR number is stored in one spelling (``DDMMYY-SSSS``)
+whichever way it was typed. Every row is either loaded or reported with its line number, column
+and reason; one bad row never hides another.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -24,12 +25,13 @@ import attrs
 
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import parse_date
-from styringskerne.core.cpr import mask_id
+from styringskerne.core.cpr import normalise_citizen_id
 from styringskerne.core.errors import ImportFailedError, RowError, StyringskerneError
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_cpr_field, mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import to_probability, to_quantity
 from styringskerne.dispositions import Actual, Disposition
+from styringskerne.io.source import ColumnMapping, read_table
 from styringskerne.tariffs.prices import PriceSegment, Unit
 
 __all__ = [
@@ -96,71 +98,6 @@ class ImportResult(Generic[T]):
         return not self.errors
 
 
-def _read_text(source: Source) -> str:
-    data = Path(source).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailedError(
-            str(source),
-            [
-                RowError(
-                    line=0, column="", reason=f"not UTF-8 text (byte {error.start}); save as UTF-8"
-                )
-            ],
-        ) from None
-
-
-Rows = list[tuple[int, dict[str, str]]]
-
-
-def _rows(
-    text: str, columns: Sequence[str], optional: Sequence[str] = ()
-) -> tuple[Rows, list[RowError], Rows]:
-    """Data rows as (line number, {column: text}), the errors of the file's shape, and the
-    rows with a wrong number of fields (what of them could be read, for the caller to report
-    the rest of a disposition such a row belongs to)."""
-    lines = text.splitlines()
-    header_line = lines[0] if lines else ""
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in columns if name not in header]
-    unknown = [name for name in header if name not in columns and name not in optional]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
-        reason = "; ".join(parts) + f"; the header must be {','.join(columns)}"
-        if optional:
-            reason += f" (optional: {','.join(optional)})"
-        return [], [RowError(line=1, column="", reason=reason)], []
-    rows: Rows = []
-    malformed: Rows = []
-    errors: list[RowError] = []
-    for fields in reader:
-        line = reader.line_num
-        if not any(field.strip() for field in fields):
-            continue  # a blank line holds no row
-        if len(fields) != len(header):
-            errors.append(
-                RowError(
-                    line=line,
-                    column="",
-                    reason=f"has {len(fields)} fields; the header has {len(header)} "
-                    f"(delimiter {delimiter!r})",
-                )
-            )
-            malformed.append((line, dict(zip(header, fields, strict=False))))
-            continue
-        values = dict.fromkeys(optional, "")
-        values.update((name, value.strip()) for name, value in zip(header, fields, strict=True))
-        rows.append((line, values))
-    return rows, errors, malformed
-
-
 def _parse_field(
     line: int, column: str, text: str, parse: Callable[[str], T], errors: list[RowError]
 ) -> T | None:
@@ -180,19 +117,34 @@ class _SegmentRow:
 
 
 def read_dispositions(
-    source: Source, *, catalogue: ServiceCatalogue | None = None
+    source: Source,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    columns: ColumnMapping | None = None,
+    encoding: str | None = None,
 ) -> ImportResult[Disposition]:
     """Read a dispositions CSV: the dispositions that loaded and every rejected row.
 
-    The header may add the optional column ``payer`` (the paying municipality when another
-    municipality pays)."""
-    rows, errors, malformed = _rows(
-        _read_text(source), DISPOSITION_COLUMNS, OPTIONAL_DISPOSITION_COLUMNS
+    The header may add the optional columns ``payer`` (the paying municipality when another
+    municipality pays), ``granting_area`` and ``paying_area``. ``columns`` maps your own header
+    names to these; ``encoding`` overrides the guess (UTF-8, UTF-16 with a BOM, Windows-1252).
+
+    Raises:
+        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    """
+    table = read_table(
+        source,
+        DISPOSITION_COLUMNS,
+        OPTIONAL_DISPOSITION_COLUMNS,
+        columns=columns,
+        encoding=encoding,
     )
     rejected = {
-        fields["disposition_id"]: line for line, fields in malformed if "disposition_id" in fields
+        fields["disposition_id"]: line
+        for line, fields in table.malformed
+        if "disposition_id" in fields
     }
-    return dispositions_from_rows(rows, errors, rejected=rejected, catalogue=catalogue)
+    return dispositions_from_rows(table.rows, table.errors, rejected=rejected, catalogue=catalogue)
 
 
 def dispositions_from_rows(
@@ -213,7 +165,10 @@ def dispositions_from_rows(
     errors = list(errors)
     groups: dict[str, list[_SegmentRow]] = {}
     failed: dict[str, int] = dict(rejected or {})
-    for line, fields in rows:
+    for line, given in rows:
+        fields = dict(given)
+        fields["citizen_id"] = normalise_citizen_id(fields["citizen_id"])
+        fields["service"] = catalogue.canonical_code(fields["service"])
         row_errors: list[RowError] = []
         for name in DISPOSITION_COLUMNS:
             if name not in _OPTIONAL and not fields[name]:
@@ -259,7 +214,7 @@ def dispositions_from_rows(
             first = group[0]
             for name in _SHARED:
                 if fields[name] != first.fields[name]:
-                    shown = mask_id(fields[name]) if name == "citizen_id" else fields[name]
+                    shown = mask_cpr_field(fields[name]) if name == "citizen_id" else fields[name]
                     errors.append(
                         RowError(
                             line=line,
@@ -305,11 +260,18 @@ def dispositions_from_rows(
     return ImportResult(tuple(dispositions), tuple(sorted(errors, key=lambda e: e.line)))
 
 
-def read_actuals(source: Source) -> ImportResult[Actual]:
-    """Read an actuals CSV (``citizen_id,account,date,amount``)."""
-    rows, errors, _ = _rows(_read_text(source), ACTUAL_COLUMNS)
+def read_actuals(
+    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
+) -> ImportResult[Actual]:
+    """Read an actuals CSV (``citizen_id,account,date,amount``; Danish ``cpr,konto,dato,beløb``).
+
+    Raises:
+        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    """
+    table = read_table(source, ACTUAL_COLUMNS, columns=columns, encoding=encoding)
+    errors = list(table.errors)
     actuals: list[Actual] = []
-    for line, fields in rows:
+    for line, fields in table.rows:
         row_errors = [
             RowError(line=line, column=name, reason="is empty")
             for name in ACTUAL_COLUMNS
@@ -330,20 +292,27 @@ def read_actuals(source: Source) -> ImportResult[Actual]:
 
 def _strict(result: ImportResult[T], source: Source) -> tuple[T, ...]:
     if result.errors:
-        raise ImportFailedError(str(source), result.errors)
+        raise ImportFailedError(mask_text(str(source)), result.errors)
     return result.items
 
 
 def load_dispositions(
-    source: Source, *, catalogue: ServiceCatalogue | None = None
+    source: Source,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    columns: ColumnMapping | None = None,
+    encoding: str | None = None,
 ) -> tuple[Disposition, ...]:
     """Read a dispositions CSV, raising :class:`ImportFailedError` with every row error if any."""
-    return _strict(read_dispositions(source, catalogue=catalogue), source)
+    result = read_dispositions(source, catalogue=catalogue, columns=columns, encoding=encoding)
+    return _strict(result, source)
 
 
-def load_actuals(source: Source) -> tuple[Actual, ...]:
+def load_actuals(
+    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
+) -> tuple[Actual, ...]:
     """Read an actuals CSV, raising :class:`ImportFailedError` with every row error if any."""
-    return _strict(read_actuals(source), source)
+    return _strict(read_actuals(source, columns=columns, encoding=encoding), source)
 
 
 def _format_fraction(value: Fraction) -> str:
@@ -415,12 +384,19 @@ def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> i
 BUDGET_COLUMNS: Final = ("account", "budget")
 
 
-def read_budget(source: Source) -> ImportResult[tuple[str, Money]]:
-    """Read a budget CSV (``account,budget``; kroner in either number form)."""
-    rows, errors, _ = _rows(_read_text(source), BUDGET_COLUMNS)
+def read_budget(
+    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
+) -> ImportResult[tuple[str, Money]]:
+    """Read a budget CSV (``account,budget``; Danish ``konto,budget``; kroner in either form).
+
+    Raises:
+        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    """
+    table = read_table(source, BUDGET_COLUMNS, columns=columns, encoding=encoding)
+    errors = list(table.errors)
     budget: list[tuple[str, Money]] = []
     seen: dict[str, int] = {}
-    for line, fields in rows:
+    for line, fields in table.rows:
         row_errors = [
             RowError(line=line, column=name, reason="is empty")
             for name in BUDGET_COLUMNS

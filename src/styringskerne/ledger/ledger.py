@@ -21,6 +21,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,7 +31,7 @@ from numpy.typing import NDArray
 
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import OPEN_END, BudgetYear, DateRange, day_number
-from styringskerne.core.cpr import mask_id
+from styringskerne.core.cpr import mask_id, normalise_citizen_id
 from styringskerne.core.errors import ImportFailedError, StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
@@ -41,6 +42,7 @@ from styringskerne.engine import (
     SegmentColumns,
     build_segment_columns,
     daily_by_group,
+    exact_sum,
     group_sum,
     grouped_interval_costs,
     interval_costs,
@@ -92,8 +94,29 @@ class _Actuals:
     amount: NDArray[np.int64]
 
 
+def _one_spelling_per_citizen(
+    labels: NDArray[Any], codes: NDArray[np.int64]
+) -> tuple[NDArray[Any], NDArray[np.int64]]:
+    """Citizen labels with every CPR number in one spelling, and codes that follow.
+
+    Only distinct labels are looked at, and only those that are not already ``DDMMYY-SSSS``
+    go through the CPR pattern, so this costs little beside the sort that made the labels.
+    """
+    if labels.dtype.kind != "U":
+        return labels, codes
+    listed = labels.tolist()
+    spelled = [
+        label if len(label) == 11 and label[6] == "-" else normalise_citizen_id(label)
+        for label in listed
+    ]
+    if spelled == listed:
+        return labels, codes
+    merged, remap = np.unique(np.array(spelled), return_inverse=True)
+    return merged, remap.astype(np.int64).ravel()[codes]
+
+
 def _encode(
-    values: NDArray[Any], extra: NDArray[Any] | None = None
+    values: NDArray[Any], extra: NDArray[Any] | None = None, *, citizens: bool = False
 ) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
     """Labels and codes for ``values`` (and for ``extra``, sharing the labels)."""
     if extra is not None and extra.size and values.dtype != extra.dtype:
@@ -101,6 +124,8 @@ def _encode(
     combined = values if extra is None or extra.size == 0 else np.concatenate([values, extra])
     labels, codes = np.unique(combined, return_inverse=True)
     codes = codes.astype(np.int64).ravel()
+    if citizens:
+        labels, codes = _one_spelling_per_citizen(labels, codes)
     return (
         readonly(labels),
         readonly(codes[: values.size]),
@@ -120,6 +145,16 @@ def _label_column(name: str, values: object, size: int) -> NDArray[Any]:
         raise StyringskerneError(
             f"'{name}' must hold strings or integers (got dtype {array.dtype})"
         )
+    if array.dtype.kind == "O":
+        # Mixed ids (17 and "17") would sort as different labels or not at all.
+        not_text = [i for i, value in enumerate(array.tolist()) if not isinstance(value, str)]
+        if not_text:
+            row = not_text[0]
+            raise StyringskerneError(
+                f"'{name}' row {row}: ids in an object column must all be str (got "
+                f"{type(array[row]).__name__}); convert the column with .astype(str)"
+            )
+        array = array.astype(str)
     return array
 
 
@@ -186,12 +221,13 @@ class DispositionLedger:
             in the catalogue.
     """
 
-    __slots__ = ("_actuals", "_costs", "_dimensions", "_segments")
+    __slots__ = ("_actuals", "_cache_lock", "_costs", "_dimensions", "_segments")
 
     _segments: SegmentColumns
     _dimensions: Mapping[str, _Dimension]
     _actuals: _Actuals
     _costs: dict[tuple[dt.date, dt.date], NDArray[np.int64]]
+    _cache_lock: threading.Lock
 
     def __init__(
         self,
@@ -424,12 +460,13 @@ class DispositionLedger:
         actual_codes: dict[str, NDArray[np.int64]] = {}
         for name in DIMENSIONS:
             extra = actual_labels.get(name)
-            names, codes, extra_codes = _encode(labels[name], extra)
+            names, codes, extra_codes = _encode(labels[name], extra, citizens=name == "citizen")
             dimensions[name] = _Dimension(codes=codes, labels=names)
             actual_codes[name] = extra_codes
         object.__setattr__(self, "_segments", segments)
         object.__setattr__(self, "_dimensions", dimensions)
         object.__setattr__(self, "_costs", {})
+        object.__setattr__(self, "_cache_lock", threading.Lock())
         object.__setattr__(
             self,
             "_actuals",
@@ -481,16 +518,20 @@ class DispositionLedger:
         """Each segment's cost over ``start`` to ``end`` inclusive, int64 øre."""
         # The ledger never changes, so the last few periods asked for are kept (forecasts and
         # their explanation ask for the same year several times).
+        # The lock makes the cache safe to share between threads; the costs themselves are
+        # computed outside it, so two threads asking for different periods do not wait.
         key = (start, end)
-        cached: NDArray[np.int64] | None = self._costs.get(key)
+        with self._cache_lock:
+            cached: NDArray[np.int64] | None = self._costs.get(key)
         if cached is None:
             period = DateRange(start=start, end=end)
             cached = readonly(
                 interval_costs(self._segments, [period.start_number, period.stop_number])[:, 0]
             )
-            if len(self._costs) >= _COST_CACHE_SIZE:
-                self._costs.pop(next(iter(self._costs)))
-            self._costs[key] = cached
+            with self._cache_lock:
+                while len(self._costs) >= _COST_CACHE_SIZE:
+                    self._costs.pop(next(iter(self._costs)))
+                self._costs[key] = cached
         return cached
 
     # -- grouping ------------------------------------------------------------------------
@@ -541,7 +582,7 @@ class DispositionLedger:
             )
             tables[name] = LedgerTable(dimension=name, labels=dimension.labels, values=values)
         total = LedgerRow(
-            booked_to_date=Money(int(self._actuals.amount[booked_mask].sum())),
+            booked_to_date=Money(int(exact_sum(self._actuals.amount[booked_mask]))),
             computed_to_date=Money(int(costs[:, 0].sum())),
             disposed_rest_of_year=Money(int(costs[:, 1].sum())),
         )

@@ -1,0 +1,400 @@
+"""Reading a delimited text file as a municipal system exports it (indlæsning af tekstfiler).
+
+Everything a file can do before its rows mean anything is handled here, once for every importer:
+
+- **Encoding**: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark, and
+  Windows-1252 (what Danish Excel saves as "CSV (semikolonsepareret)") when the bytes are not
+  UTF-8. ``encoding=`` overrides the guess. A byte that cannot be decoded is reported with the
+  line it stands on.
+- **Delimiter**: ``,``, ``;``, tab or ``|``, whichever the header line holds most of (outside
+  quotes).
+- **Line endings**: ``\\n``, ``\\r\\n`` and a lone ``\\r`` (old Mac exports).
+- **Records**: a quote that is never closed is reported at the line where its record starts, a
+  field beyond the reader's limit is reported at its line, and a row with the wrong number of
+  fields is reported; reading goes on after each.
+- **Header**: names are matched without regard to case or surrounding blanks, Danish names are
+  accepted for the library's columns (:data:`DANISH_ALIASES`), a caller's own mapping comes
+  first (``columns=``), and a column named twice is an error naming it.
+
+Every data line is either returned as a row or reported: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+import attrs
+
+from styringskerne.core.errors import RowError, SourceError
+from styringskerne.core.masking import mask_text, masked_repr
+
+__all__ = [
+    "DANISH_ALIASES",
+    "MAX_FIELD_CHARACTERS",
+    "ColumnMapping",
+    "Table",
+    "decode",
+    "load_column_mapping",
+    "read_table",
+]
+
+MAX_FIELD_CHARACTERS: Final = 100_000
+"""Longest field read; a longer one is reported (no column of these files is near it)."""
+
+DANISH_ALIASES: Final[Mapping[str, str]] = {
+    "cpr": "citizen_id",
+    "cprnr": "citizen_id",
+    "cpr-nr": "citizen_id",
+    "cpr_nr": "citizen_id",
+    "cpr-nummer": "citizen_id",
+    "personnummer": "citizen_id",
+    "borger": "citizen_id",
+    "borger_id": "citizen_id",
+    "borgerid": "citizen_id",
+    "ydelse": "service",
+    "paragraf": "service",
+    "takst": "rate",
+    "pris": "rate",
+    "startdato": "start",
+    "slutdato": "end",
+    "enhed": "unit",
+    "mængde": "quantity",
+    "antal": "quantity",
+    "leverandør": "provider",
+    "leverandor": "provider",
+    "tilbud": "provider",
+    "sandsynlighed": "probability",
+    "konto": "account",
+    "beløb": "amount",
+    "belob": "amount",
+    "dato": "date",
+    "bogføringsdato": "date",
+    "disposition": "disposition_id",
+    "dispositions_id": "disposition_id",
+    "bevilling": "disposition_id",
+    "betaler": "payer",
+    "betalingskommune": "payer",
+    "bevilgende_område": "granting_area",
+    "betalende_område": "paying_area",
+}
+"""Danish header names (lower case) and the library's column each one means."""
+
+CPR_COLUMNS: Final = frozenset({"citizen_id"})
+"""Columns whose values are personal ids: masked in every message, whatever their form."""
+
+_DELIMITERS: Final = (",", ";", "\t", "|")
+_BOMS: Final = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+ColumnMapping = Mapping[str, str]
+"""A caller's header names mapped to the library's column names, e.g.
+``{"CPR-nr.": "citizen_id"}``."""
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Table:
+    """A file read as rows of text (tabel): what loaded, what was reported, and how it was read.
+
+    Attributes:
+        rows: ``(line, {column: text})`` per data row, column names as the library names them;
+            the line is where the row's record starts in the file (the header is line 1).
+        errors: every problem found, with its line.
+        malformed: rows with a wrong number of fields (what of them could be read), so that an
+            importer can report the rest of a disposition such a row belongs to.
+        encoding: the encoding the file was read with.
+        delimiter: the delimiter found in the header.
+    """
+
+    rows: tuple[tuple[int, dict[str, str]], ...]
+    errors: tuple[RowError, ...]
+    malformed: tuple[tuple[int, dict[str, str]], ...] = ()
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+
+def _line_of(data: bytes, position: int, encoding: str) -> int:
+    if encoding.startswith(("utf-16", "utf-32")):
+        text = data[:position].decode(encoding, errors="replace")
+        return text.count("\n") + 1
+    return data[:position].count(b"\n") + 1
+
+
+def decode(data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with.
+
+    Raises:
+        SourceError: when the bytes are not text in the encoding given or guessed, naming the
+            line of the first bad byte.
+    """
+    if encoding is None:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                encoding = name
+                break
+    candidates = [encoding] if encoding else ["utf-8", "cp1252"]
+    failures: list[UnicodeDecodeError] = []
+    for name in candidates:
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise SourceError(
+                f"unknown encoding {name!r}; use e.g. utf-8, utf-16 or cp1252 (Windows-1252)"
+            ) from None
+        try:
+            return data.decode(name), codecs.lookup(name).name
+        except UnicodeDecodeError as error:
+            failures.append(error)
+    first_error = failures[0]
+    shown = " or ".join(candidates)
+    line = _line_of(data, first_error.start, candidates[0])
+    raise SourceError(
+        f"line {line}: byte {data[first_error.start]:#04x} is not text in {shown}; "
+        "save the file as UTF-8, or name its encoding (--encoding / encoding=)"
+    )
+
+
+def _delimiter(header_line: str) -> str:
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(_DELIMITERS, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+    """Records with the line each starts on; reader errors become row errors and reading goes
+    on from the next line."""
+    lines = io.StringIO(text, newline=None)
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    next_line = 1
+    while True:
+        start = next_line
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            next_line = reader.line_num + 1
+            errors.append(
+                RowError(line=start, column="", reason=f"cannot be read as CSV ({error})")
+            )
+            continue
+        next_line = reader.line_num + 1
+        yield start, fields
+
+
+def _spanning(fields: Sequence[str], start: int, end: int, last_line: int) -> RowError | None:
+    """A record that spans lines: none of these files' columns holds a line break, so it is a
+    quote left open (which swallows the rest of the file) or a stray line break in quotes."""
+    if end == start:
+        return None
+    if end >= last_line:
+        reason = (
+            f"a quote opened on this line is never closed; lines {start}-{end} could not be "
+            "read as rows (close the quote or remove it)"
+        )
+    else:
+        reason = f"a quoted field spans lines {start}-{end}; remove the line break inside it"
+    return RowError(line=start, column="", reason=reason)
+
+
+def _header(fields: Sequence[str], mapping: Mapping[str, str]) -> tuple[list[str], list[RowError]]:
+    """The library's names for the header fields, and an error for a column named twice."""
+    own = {str(key).strip().lower(): value for key, value in mapping.items()}
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    errors: list[RowError] = []
+    for position, raw in enumerate(fields, start=1):
+        given = raw.strip().strip("\ufeff").strip().lower()
+        name = own.get(given, DANISH_ALIASES.get(given, given))
+        if name in seen and name:
+            errors.append(
+                RowError(
+                    line=1,
+                    column=name,
+                    reason=f"column {name!r} appears twice (header fields {seen[name]} and "
+                    f"{position}); keep one",
+                )
+            )
+        seen.setdefault(name, position)
+        names.append(name)
+    return names, errors
+
+
+def _header_errors(
+    names: Sequence[str], required: Sequence[str], optional: Sequence[str]
+) -> list[RowError]:
+    missing = [name for name in required if name not in names]
+    unknown = [name for name in names if name not in required and name not in optional]
+    if not missing and not unknown:
+        return []
+    parts = []
+    if missing:
+        parts.append(f"missing column(s) {', '.join(missing)}")
+    if unknown:
+        known = [*required, *optional, *DANISH_ALIASES]
+        shown = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, known, n=1)
+            shown.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        parts.append(f"unknown column(s) {', '.join(shown)}")
+    reason = "; ".join(parts) + f"; the header must be {','.join(required)}"
+    if optional:
+        reason += f" (optional: {','.join(optional)})"
+    reason += " (Danish names such as cpr, ydelse, takst, startdato are accepted too)"
+    return [RowError(line=1, column="", reason=reason)]
+
+
+def parse_table(
+    text: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    columns: ColumnMapping | None = None,
+    encoding: str = "utf-8",
+) -> Table:
+    """Rows of a delimited text: every line is a row, a reported problem, or blank."""
+    text = text.removeprefix("\ufeff")
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = _delimiter(first_line)
+    errors: list[RowError] = []
+    records = _records(text, delimiter, errors)
+    header_record = next(records, None)
+    if header_record is None:
+        return Table(
+            rows=(),
+            errors=(RowError(line=1, column="", reason="the file is empty; it needs a header"),),
+            encoding=encoding,
+            delimiter=delimiter,
+        )
+    names, header_problems = _header(header_record[1], columns or {})
+    header_problems += _header_errors(names, required, optional)
+    if header_problems:
+        return Table(rows=(), errors=tuple(header_problems), encoding=encoding, delimiter=delimiter)
+    rows: list[tuple[int, dict[str, str]]] = []
+    malformed: list[tuple[int, dict[str, str]]] = []
+    last_line = len(text.splitlines())
+    for line, fields in records:
+        if not any(field.strip() for field in fields):
+            continue  # a blank line holds no row
+        end = line + sum(field.count("\n") for field in fields)
+        spanning = _spanning(fields, line, end, last_line)
+        if spanning is not None:
+            errors.append(spanning)
+            continue
+        too_long = [
+            name
+            for name, field in zip(names, fields, strict=False)
+            if len(field) > MAX_FIELD_CHARACTERS
+        ]
+        if too_long:
+            errors.append(
+                RowError(
+                    line=line,
+                    column=too_long[0],
+                    reason=f"field is longer than {MAX_FIELD_CHARACTERS} characters",
+                )
+            )
+            continue
+        if len(fields) != len(names):
+            errors.append(
+                RowError(
+                    line=line,
+                    column="",
+                    reason=f"has {len(fields)} fields; the header has {len(names)} "
+                    f"(delimiter {delimiter!r})",
+                )
+            )
+            malformed.append((line, dict(zip(names, fields, strict=False))))
+            continue
+        values = dict.fromkeys(optional, "")
+        values.update((name, value.strip()) for name, value in zip(names, fields, strict=True))
+        rows.append((line, values))
+    return Table(
+        rows=tuple(rows),
+        errors=tuple(errors),
+        malformed=tuple(malformed),
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def read_bytes(source: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file, or a :class:`SourceError` that says what is wrong with the path."""
+    path = Path(source)
+    shown = mask_text(str(path))
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise SourceError(f"{shown}: is a folder, not a file") from None
+    except PermissionError:
+        raise SourceError(f"{shown}: not allowed to read it") from None
+    except OSError as error:
+        raise SourceError(f"{shown}: cannot be read ({error.strerror})") from None
+
+
+def read_table(
+    source: str | os.PathLike[str],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    columns: ColumnMapping | None = None,
+    encoding: str | None = None,
+) -> Table:
+    """Read a delimited text file into rows of text.
+
+    Raises:
+        SourceError: when the file cannot be read or is not text; row problems are reported
+            in the table instead.
+    """
+    text, used = decode(read_bytes(source), encoding=encoding)
+    return parse_table(text, required, optional, columns=columns, encoding=used)
+
+
+def load_column_mapping(source: str | os.PathLike[str]) -> dict[str, str]:
+    """A column mapping from a TOML file with a ``[columns]`` table (kolonneoversættelse).
+
+    Example file::
+
+        [columns]
+        "CPR-nr." = "citizen_id"
+        "Ydelsestype" = "service"
+
+    Raises:
+        SourceError: when the file cannot be read or has no ``[columns]`` table of strings.
+    """
+    import tomllib
+
+    shown = mask_text(str(source))
+    try:
+        data = tomllib.loads(decode(read_bytes(source))[0])
+    except tomllib.TOMLDecodeError as error:
+        raise SourceError(f"{shown}: not valid TOML ({error})") from None
+    table = data.get("columns")
+    if not isinstance(table, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in table.items()
+    ):
+        raise SourceError(
+            f"{shown}: needs a [columns] table mapping your header names to ours, e.g. "
+            '"CPR-nr." = "citizen_id"'
+        )
+    return dict(table)
