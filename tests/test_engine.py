@@ -140,7 +140,7 @@ def test_periodic_path_with_many_segments_matches_expansion() -> None:
         unit=rng.choice(np.array(["day", "week"]), size),
         rate_ore=rng.integers(1, 10**6, size),
         quantity=rng.integers(1, 20, size),
-        probability=rng.choice(np.array([1.0, 0.5, 1 / 3]), size),
+        probability=rng.choice(np.array([1.0, 0.5, "1/3"], dtype=object), size),
     )
     columns = ledger._segments
     codes = ledger._dimensions["account"].codes

@@ -152,12 +152,12 @@ def test_from_pandas_and_from_arrow_equal_the_csv_reader() -> None:
 
 def test_dataframe_rows_are_loaded_or_reported() -> None:
     result = dispositions_from_pandas(
-        frame(unit=["day", "day", "hour"], rate=["1.149,00", 1349.5, "520"])
+        frame(unit=["day", "day", "hour"], rate=["1.149,00", 1349.505, "520"])
     )
     assert [d.id for d in result.items] == []
     text = "\n".join(str(e) for e in result.errors)
     assert "line 2, column 'rate'" in text
-    assert "binary float" in text
+    assert "not a whole number of øre" in text
     assert "line 3, column 'unit'" in text
     assert "line 1, column 'disposition_id': not loaded" in text
     assert "0101901234" not in text

@@ -8,6 +8,7 @@ the exact cost. They are held as ``Fraction`` with a denominator of at most
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final, TypeAlias
@@ -20,16 +21,22 @@ MAX_DENOMINATOR: Final = 10_000
 """Largest denominator of a quantity or probability: four decimals, or a fraction like 1/3."""
 
 Exact: TypeAlias = "int | Fraction | Decimal | float | str"
-"""Accepted inputs: exact numbers, a float (taken as the nearest fraction with a denominator of at
-most 10 000, so 1/3 and 0.25 come out exact), or text like ``'6,5'``, ``'6.5'`` or ``'1/3'``."""
+"""Accepted inputs: exact numbers, a float that is exactly a short decimal (at most four
+decimals, as ``0.25`` or ``4.5``), or text like ``'6,5'``, ``'6.5'`` or ``'1/3'``. A float such
+as ``1/3`` is refused: it is not one third, so give the text ``'1/3'`` or ``Fraction(1, 3)``."""
+
+_NUMBER_TEXT: Final = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?$")
+_FRACTION_TEXT: Final = re.compile(r"^([+-]?[0-9]+)/([0-9]+)$")
 
 
 def to_fraction(value: Exact, *, field: str) -> Fraction:
     """Convert an accepted number to an exact fraction with a bounded denominator.
 
     Examples:
-        >>> to_fraction("6,5", field="quantity"), to_fraction(1 / 3, field="probability")
+        >>> to_fraction("6,5", field="quantity"), to_fraction("1/3", field="probability")
         (Fraction(13, 2), Fraction(1, 3))
+        >>> to_fraction(0.25, field="probability")
+        Fraction(1, 4)
 
     Raises:
         StyringskerneError: naming ``field``, the value and the valid forms.
@@ -37,24 +44,32 @@ def to_fraction(value: Exact, *, field: str) -> Fraction:
     if isinstance(value, bool):
         raise StyringskerneError(f"'{field}' must be a number (got {value!r})")
     try:
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise StyringskerneError(f"'{field}' must be finite (got {value!r})")
         if isinstance(value, Fraction | int | Decimal):
             result = Fraction(value)
         elif isinstance(value, float):
             if not math.isfinite(value):
                 raise StyringskerneError(f"'{field}' must be finite (got {value!r})")
-            result = Fraction(value).limit_denominator(MAX_DENOMINATOR)
-            if abs(float(result) - value) > 1e-9 * max(1.0, abs(value)):
+            # The shortest decimal that reads back as this float: 0.1 is 0.1, 1/3 is not short.
+            result = Fraction(Decimal(repr(value)))
+            if result.denominator > MAX_DENOMINATOR:
                 raise StyringskerneError(
-                    f"'{field}' {value!r} is not within 1e-9 of a fraction with denominator "
-                    f"<= {MAX_DENOMINATOR}; pass a Decimal or Fraction"
+                    f"'{field}' {value!r} is a float that is not a short decimal; give at most "
+                    "four decimals, or a fraction as text such as '1/3'"
                 )
         elif isinstance(value, str):
-            text = value.strip().replace(",", ".")
-            if "/" in text:
-                numerator, _, denominator = text.partition("/")
-                result = Fraction(int(numerator), int(denominator))
+            text = value.strip()
+            fraction = _FRACTION_TEXT.match(text)
+            if fraction:
+                result = Fraction(int(fraction.group(1)), int(fraction.group(2)))
+            elif _NUMBER_TEXT.match(text):
+                result = Fraction(Decimal(text.replace(",", ".")))
             else:
-                result = Fraction(Decimal(text))
+                raise StyringskerneError(
+                    f"'{field}' {value!r} is not a number; write e.g. 6.5, 6,5 or 1/3 "
+                    "(digits 0-9, no exponent or blanks)"
+                )
         else:
             raise StyringskerneError(
                 f"'{field}' must be an int, Fraction, Decimal, float or str "

@@ -1,23 +1,33 @@
 """Dataframes in (indlæsning fra dataframes): pandas and Apache Arrow, as optional extras.
 
 ``dispositions_from_pandas(df)`` and ``dispositions_from_arrow(table)`` take the columns of the
-dispositions CSV (see :mod:`styringskerne.io.csv`) and run the very same row checks: every row
-is loaded or reported with its row number (1-based), column and reason. Dates may be real date
-columns or text; amounts are kroner as in the CSV (numbers or text in either form); floats for
-``rate`` are refused, since binary floats are not exact amounts.
-``DispositionLedger.from_pandas`` and ``DispositionLedger.from_arrow`` build a ledger directly.
+dispositions CSV (see :mod:`styringskerne.io.csv`), Danish names and a caller's ``columns=``
+mapping included, and run the very same row checks: every row is loaded or reported with its
+row number (1-based), column and reason. A column named twice is an error naming it.
+
+Cell rules, the same for pandas and Arrow:
+
+- ``rate`` is kroner: text in either number form, ``Decimal``, an integer of kroner, or a float
+  (what ``pd.read_csv(sep=";", decimal=",")`` gives) when its shortest decimal form has at most
+  two decimals, i.e. it is a whole number of øre within float precision; ``rate_ore`` instead
+  gives whole øre as integers.
+- ``quantity`` and ``probability`` take a float only when it is exactly a short decimal (at most
+  four decimals, as ``0.5`` or ``4.5``); a fraction such as 1/3 is given as the text ``"1/3"``.
+- Dates are date columns or text; a timestamp must be naive and at midnight.
+- An empty cell (``None``, ``NaN``, ``NaT``, ``NA``) is an empty field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from styringskerne.catalogue.services import ServiceCatalogue
-from styringskerne.core.errors import RowError
+from styringskerne.core.errors import RowError, StyringskerneError
+from styringskerne.core.money import Money
 from styringskerne.dispositions import Disposition
 from styringskerne.io.csv import (
     DISPOSITION_COLUMNS,
@@ -25,33 +35,153 @@ from styringskerne.io.csv import (
     ImportResult,
     dispositions_from_rows,
 )
+from styringskerne.io.source import ColumnMapping, header_names, missing_or_unknown
 
-__all__ = ["dispositions_from_arrow", "dispositions_from_pandas", "dispositions_from_records"]
+__all__ = [
+    "cell_text",
+    "dispositions_from_arrow",
+    "dispositions_from_pandas",
+    "dispositions_from_records",
+]
+
+KRONER_COLUMNS: Final = frozenset({"rate", "amount", "budget"})
+EXACT_COLUMNS: Final = frozenset({"quantity", "probability"})
+_ORE_ALTERNATIVES: Final = {"rate_ore": "rate"}
+"""Columns of whole øre that stand in for a kroner column."""
 
 
-def _text(column: str, value: Any) -> str | RowError:
-    """A cell as the text the CSV checks expect, or why it cannot be one."""
+class _RefusedCellError(Exception):
+    """A cell that cannot be a field; its text is the reason."""
+
+
+def _shortest_decimal(value: float) -> Decimal:
+    # repr gives the shortest decimal that reads back as the same float.
+    return Decimal(repr(value))
+
+
+def _float_text(column: str, value: float) -> str:
+    if math.isnan(value):
+        return ""
+    if math.isinf(value):
+        raise _RefusedCellError(f"{value!r} is not a number")
+    exact = _shortest_decimal(value)
+    exponent = exact.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if column in KRONER_COLUMNS:
+        if places > 2:
+            raise _RefusedCellError(
+                f"{value!r} is not a whole number of øre; a float amount must have at most two "
+                "decimals (give exact amounts as text or Decimal)"
+            )
+        return f"{exact:f}"
+    if column in EXACT_COLUMNS:
+        if places > 4:
+            raise _RefusedCellError(
+                f"{value!r} is not a short decimal; give at most four decimals, or a fraction "
+                "as text such as '1/3'"
+            )
+        return f"{exact:f}"
+    if column in _ORE_ALTERNATIVES:
+        if not value.is_integer():
+            raise _RefusedCellError(f"{value!r} is not a whole number of øre")
+        return f"{int(value)}"
+    return repr(value)
+
+
+def _date_text(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        raise _RefusedCellError(
+            f"{value.isoformat()} has a time zone; give naive dates (the day as the case "
+            "system records it)"
+        )
+    if value.time() != dt.time(0):
+        raise _RefusedCellError(f"{value.isoformat()} has a time of day; give dates only")
+    return value.date().isoformat()
+
+
+def cell_text(column: str, value: Any) -> str:
+    """A cell as the text the CSV checks expect.
+
+    Raises:
+        _RefusedCellError: with the reason when the cell cannot be one.
+    """
     if value is None or type(value).__name__ in ("NaTType", "NAType"):  # pandas' missing values
         return ""
-    if isinstance(value, float):
-        if math.isnan(value):  # an empty cell in pandas
-            return ""
-        if column == "rate":
-            return RowError(
-                line=0,
-                column=column,
-                reason=f"{value!r} is a binary float; give the rate as text or Decimal kroner",
-            )
-        return repr(value)
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise _RefusedCellError(f"{value!r} is a truth value, not a {column}")
     if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
         value = value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float):
+        return _float_text(column, value)
     if isinstance(value, dt.datetime):
-        value = value.date()
+        return _date_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal | int):
+    if column in _ORE_ALTERNATIVES and isinstance(value, int):
         return str(value)
     return str(value)
+
+
+def _ore_text(text: str) -> str:
+    """Whole øre as the kroner text the row checks read."""
+    if not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
+        raise _RefusedCellError(f"{text!r} is not a whole number of øre")
+    try:
+        return Money(int(text)).to_string()
+    except StyringskerneError as error:
+        raise _RefusedCellError(str(error)) from None
+
+
+def _fields(names: Sequence[str], record: Sequence[Any]) -> tuple[dict[str, str], list[RowError]]:
+    fields = dict.fromkeys(OPTIONAL_DISPOSITION_COLUMNS, "")
+    errors: list[RowError] = []
+    for name, value in zip(names, record, strict=True):
+        try:
+            text = cell_text(name, value).strip()
+            if name in _ORE_ALTERNATIVES and text:
+                text = _ore_text(text)
+        except _RefusedCellError as refused:
+            errors.append(RowError(line=0, column=name, reason=str(refused)))
+            continue
+        fields[_ORE_ALTERNATIVES.get(name, name)] = text
+    return fields, errors
+
+
+def dispositions_from_rows_of_cells(
+    names_given: Sequence[Any],
+    records: Iterable[Sequence[Any]],
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    columns: ColumnMapping | None = None,
+) -> ImportResult[Disposition]:
+    """Dispositions from records as sequences of cells in the order of ``names_given``."""
+    names, header_problems = header_names([str(name) for name in names_given], columns or {})
+    present = [_ORE_ALTERNATIVES.get(name, name) for name in names]
+    duplicate_rate = "rate" in names and "rate_ore" in names
+    header_problems += missing_or_unknown(
+        present, DISPOSITION_COLUMNS, (*OPTIONAL_DISPOSITION_COLUMNS, *_ORE_ALTERNATIVES)
+    )
+    if duplicate_rate:
+        header_problems.append(
+            RowError(line=0, column="rate", reason="give either 'rate' (kroner) or 'rate_ore'")
+        )
+    if header_problems:
+        return ImportResult(
+            (), tuple(RowError(line=0, column=e.column, reason=e.reason) for e in header_problems)
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    errors: list[RowError] = []
+    rejected: dict[str, int] = {}
+    for number, record in enumerate(records, start=1):
+        fields, problems = _fields(names, record)
+        if problems:
+            errors.extend(RowError(line=number, column=p.column, reason=p.reason) for p in problems)
+            rejected.setdefault(fields.get("disposition_id", ""), number)
+        else:
+            rows.append((number, fields))
+    return dispositions_from_rows(rows, errors, rejected=rejected, catalogue=catalogue)
 
 
 def dispositions_from_records(
@@ -59,54 +189,44 @@ def dispositions_from_records(
     columns: Iterable[str],
     *,
     catalogue: ServiceCatalogue | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportResult[Disposition]:
     """Dispositions from records (dicts) with the CSV's column names; rows numbered from 1."""
-    names = [str(name).strip().lower() for name in columns]
-    missing = [name for name in DISPOSITION_COLUMNS if name not in names]
-    unknown = [
-        name for name in names if name not in DISPOSITION_COLUMNS + OPTIONAL_DISPOSITION_COLUMNS
-    ]
-    if missing or unknown:
-        reason = "; ".join(
-            part
-            for part in (
-                f"missing column(s) {', '.join(missing)}" if missing else "",
-                f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-            )
-            if part
-        )
-        return ImportResult((), (RowError(line=0, column="", reason=reason),))
-    rows: list[tuple[int, dict[str, str]]] = []
-    errors: list[RowError] = []
-    rejected: dict[str, int] = {}
-    for number, record in enumerate(records, start=1):
-        fields = dict.fromkeys(OPTIONAL_DISPOSITION_COLUMNS, "")
-        bad = False
-        for name, value in record.items():
-            text = _text(str(name).strip().lower(), value)
-            if isinstance(text, RowError):
-                errors.append(RowError(line=number, column=text.column, reason=text.reason))
-                bad = True
-            else:
-                fields[str(name).strip().lower()] = text.strip()
-        if bad:
-            rejected.setdefault(fields.get("disposition_id", ""), number)
-        else:
-            rows.append((number, fields))
-    return dispositions_from_rows(rows, errors, rejected=rejected, catalogue=catalogue)
+    names = list(columns)
+    return dispositions_from_rows_of_cells(
+        names,
+        ([record.get(name) for name in names] for record in records),
+        catalogue=catalogue,
+        columns=mapping,
+    )
 
 
 def dispositions_from_pandas(
-    frame: Any, *, catalogue: ServiceCatalogue | None = None
+    frame: Any,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    columns: ColumnMapping | None = None,
 ) -> ImportResult[Disposition]:
-    """Dispositions from a ``pandas.DataFrame`` with the CSV's columns."""
-    return dispositions_from_records(
-        frame.to_dict(orient="records"), frame.columns, catalogue=catalogue
+    """Dispositions from a ``pandas.DataFrame`` with the CSV's columns (or Danish names)."""
+    return dispositions_from_rows_of_cells(
+        list(frame.columns),
+        frame.itertuples(index=False, name=None),
+        catalogue=catalogue,
+        columns=columns,
     )
 
 
 def dispositions_from_arrow(
-    table: Any, *, catalogue: ServiceCatalogue | None = None
+    table: Any,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    columns: ColumnMapping | None = None,
 ) -> ImportResult[Disposition]:
-    """Dispositions from a ``pyarrow.Table`` with the CSV's columns."""
-    return dispositions_from_records(table.to_pylist(), table.column_names, catalogue=catalogue)
+    """Dispositions from a ``pyarrow.Table`` with the CSV's columns (or Danish names)."""
+    data = [table.column(index).to_pylist() for index in range(table.num_columns)]
+    return dispositions_from_rows_of_cells(
+        list(table.column_names),
+        zip(*data, strict=True) if data else iter(()),
+        catalogue=catalogue,
+        columns=columns,
+    )

@@ -41,7 +41,11 @@ __all__ = [
     "ColumnMapping",
     "Table",
     "decode",
+    "header_names",
     "load_column_mapping",
+    "missing_or_unknown",
+    "parse_table",
+    "read_bytes",
     "read_table",
 ]
 
@@ -215,8 +219,20 @@ def _spanning(fields: Sequence[str], start: int, end: int, last_line: int) -> Ro
     return RowError(line=start, column="", reason=reason)
 
 
-def _header(fields: Sequence[str], mapping: Mapping[str, str]) -> tuple[list[str], list[RowError]]:
-    """The library's names for the header fields, and an error for a column named twice."""
+def header_names(
+    fields: Sequence[str], mapping: Mapping[str, str]
+) -> tuple[list[str], list[RowError]]:
+    """The library's names for header fields, and an error for each column named twice.
+
+    A caller's mapping comes first, then the Danish names, then the name as given (all
+    compared in lower case without surrounding blanks).
+
+    Examples:
+        >>> header_names(["CPR", "Ydelse", "rate"], {})[0]
+        ['citizen_id', 'service', 'rate']
+        >>> header_names(["cpr", "borger"], {})[1][0].reason
+        "column 'citizen_id' appears twice (header fields 1 and 2); keep one"
+    """
     own = {str(key).strip().lower(): value for key, value in mapping.items()}
     names: list[str] = []
     seen: dict[str, int] = {}
@@ -238,9 +254,10 @@ def _header(fields: Sequence[str], mapping: Mapping[str, str]) -> tuple[list[str
     return names, errors
 
 
-def _header_errors(
+def missing_or_unknown(
     names: Sequence[str], required: Sequence[str], optional: Sequence[str]
 ) -> list[RowError]:
+    """Why a header does not fit: the columns missing and the ones not known."""
     missing = [name for name in required if name not in names]
     unknown = [name for name in names if name not in required and name not in optional]
     if not missing and not unknown:
@@ -270,7 +287,13 @@ def parse_table(
     columns: ColumnMapping | None = None,
     encoding: str = "utf-8",
 ) -> Table:
-    """Rows of a delimited text: every line is a row, a reported problem, or blank."""
+    r"""Rows of a delimited text: every line is a row, a reported problem, or blank.
+
+    Examples:
+        >>> table = parse_table("Konto\tBudget\r5.38.50\t1.000,00\r", ("account", "budget"))
+        >>> table.delimiter, table.rows
+        ('\t', ((2, {'account': '5.38.50', 'budget': '1.000,00'}),))
+    """
     text = text.removeprefix("\ufeff")
     first_line = text.splitlines()[0] if text else ""
     delimiter = _delimiter(first_line)
@@ -284,8 +307,8 @@ def parse_table(
             encoding=encoding,
             delimiter=delimiter,
         )
-    names, header_problems = _header(header_record[1], columns or {})
-    header_problems += _header_errors(names, required, optional)
+    names, header_problems = header_names(header_record[1], columns or {})
+    header_problems += missing_or_unknown(names, required, optional)
     if header_problems:
         return Table(rows=(), errors=tuple(header_problems), encoding=encoding, delimiter=delimiter)
     rows: list[tuple[int, dict[str, str]]] = []

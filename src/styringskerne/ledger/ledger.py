@@ -172,21 +172,48 @@ def _exact_column(
         )
     if array.dtype.kind in "iu":
         return array.astype(np.int64), ones
-    if array.dtype.kind not in "fO":
+    if array.dtype.kind not in "fOU":
         raise StyringskerneError(f"'{name}' must hold numbers (got dtype {array.dtype})")
-    # Few distinct values in practice: convert each distinct value once.
-    distinct, inverse = np.unique(array, return_inverse=True)
-    numerators = np.empty(distinct.size, dtype=np.int64)
-    denominators = np.empty(distinct.size, dtype=np.int64)
-    for position, value in enumerate(distinct.tolist()):
+    if array.dtype.kind == "O":
+        distinct, inverse = _distinct_objects(array.tolist())
+    else:  # floats and text sort: numpy finds the distinct values
+        distinct_array, inverse = np.unique(array, return_inverse=True)
+        distinct = distinct_array.tolist()
+    # Few distinct values in practice: each is converted once.
+    numerators = np.empty(len(distinct), dtype=np.int64)
+    denominators = np.empty(len(distinct), dtype=np.int64)
+    for position, value in enumerate(distinct):
         try:
             exact = to_fraction(value, field=name)
         except StyringskerneError as error:
-            row = int(np.flatnonzero(inverse == position)[0])
+            row = int(np.flatnonzero(inverse.ravel() == position)[0])
             raise StyringskerneError(f"row {row}: {error}") from None
         numerators[position], denominators[position] = exact.numerator, exact.denominator
     inverse = inverse.ravel()
     return numerators[inverse], denominators[inverse]
+
+
+def _distinct_objects(values: list[Any]) -> tuple[list[Any], NDArray[np.int64]]:
+    """Distinct cells of an object column and each row's position among them.
+
+    Object columns may mix types (0.5 beside "1/3"), which do not sort, so they are keyed by
+    type and value; an unhashable cell (a list) is its own value and fails conversion later.
+    """
+    position_of: dict[tuple[type, object], int] = {}
+    distinct: list[Any] = []
+    inverse = np.empty(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        try:
+            key: tuple[type, object] = (type(value), value)
+            hash(key)
+        except TypeError:
+            key = (type(value), id(value))
+        position = position_of.get(key)
+        if position is None:
+            position = position_of[key] = len(distinct)
+            distinct.append(value)
+        inverse[row] = position
+    return distinct, inverse
 
 
 def _day_column(name: str, values: object, size: int, *, allow_missing: bool) -> NDArray[np.int64]:
@@ -338,8 +365,8 @@ class DispositionLedger:
             end: last day (inclusive), ``datetime64[D]``; ``NaT`` means open-ended.
             unit: ``"day"``, ``"week"``, ``"month"`` or ``"once"`` per row.
             rate_ore: price per unit in øre, int64.
-            quantity: multiplies the price; integers, floats (taken as the nearest fraction with
-                denominator <= 10 000, so 1/3 is exact) or ``Decimal``/``Fraction`` objects.
+            quantity: multiplies the price; integers, floats that are short decimals (at most
+                four decimals) or ``Decimal``/``Fraction``/text objects (``"1/3"``).
                 ``None`` means 1.
             probability: from 0 to 1, same forms as ``quantity``; ``None`` means 1.
             provider: optional provider labels for grouping.
