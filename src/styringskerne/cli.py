@@ -1,7 +1,10 @@
 """The command line (kommandolinje): ``styringskerne ledger``, ``prognose`` and ``demo``.
 
-Exit codes: 0 done; 1 bad input (the row report is printed on standard error); 2 bad usage.
-Citizen ids that look like CPR numbers are masked in all output unless ``--show-cpr`` is given.
+Exit codes: 0 done; 1 rejected data (every bad row of every file is reported on standard
+error); 2 bad usage or a file that cannot be read or written; 70 an internal error (a bug: one
+line on standard error, the traceback only with ``STYRINGSKERNE_DEBUG=1``). No error prints a
+traceback or a whole CPR number. Citizen ids that look like CPR numbers are masked in all output
+unless ``--show-cpr`` is given.
 """
 
 from __future__ import annotations
@@ -9,13 +12,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from styringskerne.core.calendar import parse_date
-from styringskerne.core.errors import ImportFailedError, StyringskerneError
+from styringskerne.core.errors import (
+    ImportFailedError,
+    SourceError,
+    StyringskerneError,
+)
+from styringskerne.core.masking import mask_text
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.io.csv import (
@@ -26,6 +36,7 @@ from styringskerne.io.csv import (
     write_budget,
     write_dispositions,
 )
+from styringskerne.io.source import load_column_mapping
 from styringskerne.io.text import change_table, forecast_table, ledger_table
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.visitation.ladder import ladder_distribution, movements
@@ -35,7 +46,42 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["main"]
+__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_DATA = 1
+"""Rejected data: rows that could not be loaded, amounts beyond the limit."""
+EXIT_USAGE = 2
+"""Bad usage, or a file that cannot be read or written."""
+EXIT_INTERNAL = 70
+"""A bug in styringskerne (EX_SOFTWARE): please report it."""
+
+_EXIT_CODES = """exit codes:
+  0   done
+  1   rejected data: every bad row of every file is listed on standard error
+  2   bad usage, or a file that cannot be read or written
+  70  internal error (a bug; STYRINGSKERNE_DEBUG=1 shows the traceback)"""
+
+_FILES_HELP = """input files:
+  CSV with ',', ';', tab or '|' between fields; UTF-8 (with or without BOM), UTF-16 with BOM,
+  or Windows-1252 as Danish Excel saves it (--encoding overrides). Danish header names are
+  accepted (cpr, ydelse, takst, startdato, slutdato, enhed, leverandør, sandsynlighed, konto,
+  beløb, dato, budget); --columns maps your own names."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """One line on standard error for a usage error, naming the command and what is wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {mask_text(message)} (see --help)\n")
+
+
+class _ReportedError(Exception):
+    """Problems already reported to the user, with the exit code they call for."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _date(text: str) -> dt.date:
@@ -45,15 +91,65 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="styringskerne",
-        description="Economic steering of the specialised social area: disposition ledgers.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+def _version() -> str:
+    try:
+        return metadata.version("styringskerne")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        from styringskerne import __version__
 
-    ledger = commands.add_parser(
-        "ledger", help="the individual disposition ledger (dispositionsregnskab) as of a date"
+        return __version__
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--encoding",
+        help="encoding of the input files (default: detected; e.g. utf-8, utf-16, cp1252)",
+    )
+    command.add_argument(
+        "--columns",
+        type=Path,
+        metavar="MAPPING.toml",
+        help="TOML file with a [columns] table mapping your header names to the library's",
+    )
+    command.add_argument("--show-cpr", action="store_true", help="print CPR numbers unmasked")
+    command.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the output to FILE instead of the screen"
+    )
+
+
+def _subcommand(
+    commands: Any, name: str, *, summary: str, description: str, example: str
+) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"example:\n  {example}\n\n{_EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return command
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="styringskerne",
+        description="Economic steering of the specialised social area: the individual "
+        "disposition ledger, the month-end forecast and its explanation, from CSV files.",
+        epilog=_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"styringskerne {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ledger = _subcommand(
+        commands,
+        "ledger",
+        summary="the individual disposition ledger (dispositionsregnskab) as of a date",
+        description="The disposition ledger of a budget year as of a date (Figur 6.1 in VIVE "
+        "2018): booked to date, computed to date, disposed rest of year and expected, per "
+        "account or citizen.\n\n" + _FILES_HELP,
+        example="styringskerne ledger --dispositions dispositions.csv --actuals actuals.csv "
+        "--as-of 2026-10-31",
     )
     ledger.add_argument("--dispositions", required=True, type=Path, help="dispositions CSV file")
     ledger.add_argument("--actuals", type=Path, help="actual postings CSV file")
@@ -66,82 +162,178 @@ def _parser() -> argparse.ArgumentParser:
         default="account",
         help="rows of the table format (default: account)",
     )
-    ledger.add_argument("--show-cpr", action="store_true", help="print CPR numbers unmasked")
+    _add_input_options(ledger)
 
-    forecast = commands.add_parser(
-        "prognose", help="the month-end forecast (regnskabsprognose) with its change explained"
+    forecast = _subcommand(
+        commands,
+        "prognose",
+        summary="the month-end forecast (regnskabsprognose) with its change explained",
+        description="The month-end forecast of the as-of date's year per sub-area against the "
+        "budget, and with --previous the change since the previous snapshot explained per "
+        "sub-area and citizen (Boks 6.1 and 6.2 in VIVE 2018). The previous file is read as of "
+        "the last day of the month before the as-of date unless --previous-as-of says "
+        "otherwise; the output names that date.\n\n" + _FILES_HELP,
+        example="styringskerne prognose --dispositions now.csv --previous last-month.csv "
+        "--budget budget.csv --as-of 2026-10-31",
     )
     forecast.add_argument("--dispositions", required=True, type=Path, help="dispositions now")
-    forecast.add_argument("--previous", type=Path, help="dispositions at last month's end")
+    forecast.add_argument("--previous", type=Path, help="dispositions at the previous snapshot")
+    forecast.add_argument(
+        "--previous-as-of",
+        type=_date,
+        help="date of the previous snapshot (default: the last day of the previous month)",
+    )
     forecast.add_argument("--actuals", type=Path, help="actual postings CSV file")
     forecast.add_argument("--budget", type=Path, help="budget CSV file: account,budget")
     forecast.add_argument("--as-of", required=True, type=_date, help="status through this date")
     forecast.add_argument("--format", choices=("json", "table"), default="table")
-    forecast.add_argument("--show-cpr", action="store_true", help="print CPR numbers unmasked")
     forecast.add_argument(
         "--overspend-negative",
         action="store_true",
         help="print overspend as negative, the way many Danish reports do",
     )
+    _add_input_options(forecast)
 
-    demo = commands.add_parser("demo", help="the ledger of the bundled example municipality")
+    demo = _subcommand(
+        commands,
+        "demo",
+        summary="the ledger and forecast of the bundled example municipality",
+        description="Generates the synthetic example municipality, prints its ledger, forecast "
+        "and change since last month, and writes its CSV files and plots to a folder.",
+        example="styringskerne demo --as-of 2026-11-23 --out demo-output",
+    )
     demo.add_argument("--as-of", type=_date, help="status date (default: today)")
     demo.add_argument(
         "--out",
         type=Path,
         default=Path("demo-output"),
-        help="folder for the example's CSV files (default: demo-output)",
+        help="folder for the example's CSV files and plots (default: demo-output)",
     )
     return parser
 
 
-def _run_ledger(arguments: argparse.Namespace) -> int:
-    # Both files are read before any error is raised, so one report shows every bad row.
-    loaded = read_dispositions(arguments.dispositions)
-    actuals = _load(read_actuals, arguments.actuals) if arguments.actuals else ()
-    dispositions = _load(lambda _: loaded, arguments.dispositions)
+class _Inputs:
+    """Reads every input file of a command before any is judged, so one run reports all."""
+
+    def __init__(self, arguments: argparse.Namespace) -> None:
+        self.encoding: str | None = getattr(arguments, "encoding", None)
+        self.columns: dict[str, str] | None = None
+        self.problems: list[str] = []
+        self.code = EXIT_OK
+        mapping: Path | None = getattr(arguments, "columns", None)
+        if mapping is not None:
+            try:
+                self.columns = load_column_mapping(mapping)
+            except SourceError as error:
+                self._fail(str(error), EXIT_USAGE)
+
+    def _fail(self, text: str, code: int) -> None:
+        self.problems.append(mask_text(text))
+        self.code = max(self.code, code)
+
+    def read(self, reader: Callable[..., ImportResult[T]], path: Path | None) -> tuple[T, ...]:
+        if path is None:
+            return ()
+        try:
+            result = reader(path, columns=self.columns, encoding=self.encoding)
+        except SourceError as error:
+            self._fail(str(error), EXIT_USAGE)
+            return ()
+        if result.errors:
+            self._fail(str(ImportFailedError(str(path), result.errors)), EXIT_DATA)
+        return result.items
+
+    def check(self) -> None:
+        """Report every problem found, one file after the other, and stop if there were any."""
+        if self.problems:
+            for problem in self.problems:
+                print(problem, file=sys.stderr)
+            raise _ReportedError(self.code)
+
+
+class _Output:
+    """Standard output, or the file of ``--out``; masks CPR numbers unless asked not to."""
+
+    def __init__(self, arguments: argparse.Namespace) -> None:
+        self.show_cpr: bool = getattr(arguments, "show_cpr", False)
+        self.path: Path | None = getattr(arguments, "out", None)
+        self.parts: list[str] = []
+
+    def print(self, text: str = "") -> None:
+        self.parts.append(text if self.show_cpr else mask_text(text))
+
+    def close(self) -> None:
+        text = "\n".join(self.parts) + "\n"
+        if self.path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        try:
+            self.path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(
+                f"{mask_text(str(self.path))}: cannot write the output ({error.strerror})",
+                file=sys.stderr,
+            )
+            raise _ReportedError(EXIT_USAGE) from None
+
+
+def _run_ledger(arguments: argparse.Namespace) -> None:
+    inputs = _Inputs(arguments)
+    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    actuals = inputs.read(read_actuals, arguments.actuals)
+    inputs.check()
     status = DispositionLedger(dispositions, actuals).as_of(arguments.as_of, year=arguments.year)
+    out = _Output(arguments)
     if arguments.format == "json":
-        print(status.to_json(show_cpr=arguments.show_cpr))
+        out.print(status.to_json(show_cpr=arguments.show_cpr))
     else:
-        print(ledger_table(status, by=arguments.by, show_cpr=arguments.show_cpr))
-    return 0
+        out.print(ledger_table(status, by=arguments.by, show_cpr=arguments.show_cpr))
+    out.close()
 
 
-def _load(reader: Callable[[Path], ImportResult[T]], path: Path) -> tuple[T, ...]:
-    result = reader(path)
-    if result.errors:
-        raise ImportFailedError(str(path), result.errors)
-    return result.items
-
-
-def _run_forecast(arguments: argparse.Namespace) -> int:
+def _previous_as_of(arguments: argparse.Namespace) -> dt.date:
+    if arguments.previous_as_of is not None:
+        chosen: dt.date = arguments.previous_as_of
+        return chosen
     as_of: dt.date = arguments.as_of
-    actuals = _load(read_actuals, arguments.actuals) if arguments.actuals else ()
-    current = Snapshot(
-        as_of=as_of,
-        ledger=DispositionLedger(_load(read_dispositions, arguments.dispositions), actuals),
-    )
-    budget = dict(_load(read_budget, arguments.budget)) if arguments.budget else {}
-    forecast = make_forecast(current, budget=budget)
+    return dt.date(as_of.year, as_of.month, 1) - dt.timedelta(days=1)
+
+
+def _run_forecast(arguments: argparse.Namespace) -> None:
+    as_of: dt.date = arguments.as_of
+    inputs = _Inputs(arguments)
+    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    actuals = inputs.read(read_actuals, arguments.actuals)
+    budget_rows = inputs.read(read_budget, arguments.budget)
+    previous_dispositions = inputs.read(read_dispositions, arguments.previous)
+    inputs.check()
+    current = Snapshot(as_of=as_of, ledger=DispositionLedger(dispositions, actuals))
+    forecast = make_forecast(current, budget=dict(budget_rows))
     change = None
+    previous_as_of = _previous_as_of(arguments)
     if arguments.previous is not None:
-        previous = Snapshot(
-            as_of=dt.date(as_of.year, as_of.month, 1) - dt.timedelta(days=1),
-            ledger=DispositionLedger(_load(read_dispositions, arguments.previous)),
-        )
+        previous = Snapshot(as_of=previous_as_of, ledger=DispositionLedger(previous_dispositions))
         change = explain_change(previous, current, year=as_of.year)
+    out = _Output(arguments)
     if arguments.format == "json":
-        data = forecast.to_dict(overspend_negative=arguments.overspend_negative)
+        data: dict[str, Any] = forecast.to_dict(overspend_negative=arguments.overspend_negative)
         if change is not None:
-            data["change"] = change.to_dict(show_cpr=arguments.show_cpr)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    print(forecast_table(forecast, overspend_negative=arguments.overspend_negative))
-    if change is not None:
-        print()
-        print(change_table(change, show_cpr=arguments.show_cpr))
-    return 0
+            data["change"] = {
+                "from": previous_as_of.isoformat(),
+                **change.to_dict(show_cpr=arguments.show_cpr),
+            }
+        out.print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        out.print(forecast_table(forecast, overspend_negative=arguments.overspend_negative))
+        if change is not None:
+            out.print()
+            out.print(
+                f"Change since the snapshot of {previous_as_of.isoformat()} "
+                f"({mask_text(str(arguments.previous))}):"
+            )
+            out.print(change_table(change, show_cpr=arguments.show_cpr))
+    out.close()
 
 
 def _write_plots(month: ExampleMonth, as_of: dt.date, out: Path) -> list[Path]:
@@ -177,7 +369,7 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def _run_demo(arguments: argparse.Namespace) -> int:
+def _run_demo(arguments: argparse.Namespace) -> None:
     from styringskerne.examples import example_month
     from styringskerne.io.csv import write_actuals
 
@@ -185,7 +377,11 @@ def _run_demo(arguments: argparse.Namespace) -> int:
     month = example_month(as_of)
     town = month.town
     out: Path = arguments.out
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"{mask_text(str(out))}: cannot make the folder ({error.strerror})", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
     files = {
         name: out / f"{name}.csv" for name in ("dispositions", "previous", "actuals", "budget")
     }
@@ -228,24 +424,59 @@ def _run_demo(arguments: argparse.Namespace) -> int:
         f"  styringskerne prognose --dispositions {files['dispositions']} "
         f"--previous {files['previous']} --budget {files['budget']} --as-of {as_of.isoformat()}"
     )
-    return 0
+
+
+def _run(arguments: argparse.Namespace) -> None:
+    if arguments.command == "ledger":
+        _run_ledger(arguments)
+    elif arguments.command == "prognose":
+        _run_forecast(arguments)
+    else:
+        _run_demo(arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    arguments = _parser().parse_args(argv)
+    """Run the command line; returns the exit code (see the module's documentation)."""
     try:
-        if arguments.command == "ledger":
-            return _run_ledger(arguments)
-        if arguments.command == "prognose":
-            return _run_forecast(arguments)
-        return _run_demo(arguments)
+        arguments = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    try:
+        _run(arguments)
+    except _ReportedError as failed:
+        return failed.code
     except ImportFailedError as error:
         print(str(error), file=sys.stderr)
-        return 1
+        return EXIT_DATA
+    except SourceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except StyringskerneError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_DATA
+    except BrokenPipeError:
+        # A reader that stops early (| head): end quietly, and keep Python from complaining
+        # about the closed pipe when it flushes at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:  # a file that cannot be written, a full disk
+        where = f"{mask_text(str(error.filename))}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get("STYRINGSKERNE_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(error).__name__}: {mask_text(str(error))} "
+            "(a bug in styringskerne; STYRINGSKERNE_DEBUG=1 shows where)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,6 +29,7 @@ __all__ = [
     "cpr_match",
     "is_cpr_shaped",
     "mask_cpr_field",
+    "mask_data",
     "mask_id",
     "mask_text",
     "masked_repr",
@@ -129,6 +130,24 @@ def mask_text(text: str) -> str:
         'account 5238501234, amount 1201901234.00 kr.'
     """
     return _ANYWHERE.sub(_replace, text)
+
+
+def mask_data(value: object) -> object:
+    """Mask every CPR number in the strings of nested dicts, lists and tuples (for JSON).
+
+    Keys are masked too: a table by citizen is keyed by citizen id.
+
+    Examples:
+        >>> mask_data({"0101901234": {"label": "transition CPR 010190-1234", "total": "1.00"}})
+        {'010190-****': {'label': 'transition CPR 010190-****', 'total': '1.00'}}
+    """
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {mask_data(key): mask_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(mask_data(item) for item in value)
+    return value
 
 
 C = TypeVar("C", bound=type)

@@ -287,8 +287,10 @@ def _by_sub_area(pairs: Iterable[tuple[str, Money]]) -> dict[str, Money]:
 class Forecast:
     """A month-end forecast of the year-end accounts (regnskabsprognose / forventet regnskab).
 
-    ``budget`` holds the (corrected) budget per sub-area; sub-areas without one have budget 0.
-    Deviation is expected − budget: positive means overspend (merforbrug).
+    ``budget`` holds the (corrected) budget per sub-area. Deviation is expected − budget:
+    positive means overspend (merforbrug). A sub-area with expected spend but no budget is
+    listed in :attr:`budget_missing`; the outputs show its budget and deviation as missing
+    rather than as a budget of 0.
     """
 
     as_of: dt.date
@@ -328,6 +330,19 @@ class Forecast:
         """The budget for the whole area."""
         return Money.total(self.budget.values())
 
+    @property
+    def budget_missing(self) -> tuple[str, ...]:
+        """Sub-areas with expected spend but no budget (manglende budget), sorted.
+
+        Examples:
+            >>> Forecast(as_of=dt.date(2024, 3, 31), year=2024, lines=(ForecastLine(
+            ...     kind="dispositions", label="granted", amounts={"5.38.50": Money(100)}),),
+            ...     budget={"5.38.52": Money(100)}).budget_missing
+            ('5.38.50',)
+        """
+        expected = self.expected
+        return tuple(name for name in self.sub_areas if name not in self.budget and expected[name])
+
     def deviation(self, sub_area: str | None = None) -> Money:
         """Expected − budget for a sub-area, or for the whole area (positive = overspend)."""
         if sub_area is None:
@@ -342,27 +357,34 @@ class Forecast:
         raise StyringskerneError(f"the forecast has no {kind!r} line")
 
     def to_dict(self, *, overspend_negative: bool = False) -> dict[str, Any]:
-        """``{"as_of", "year", "total", "sub_areas", "lines"}`` with decimal strings.
+        """``{"as_of", "year", "total", "budget_missing", "sub_areas", "lines"}``.
+
+        Amounts are decimal strings. A sub-area in ``budget_missing`` has ``budget`` and
+        ``deviation`` ``None`` (JSON ``null``), and so does the total while any is missing.
 
         Args:
             overspend_negative: print deviations the Danish report way, overspend negative.
         """
         sign = -1 if overspend_negative else 1
+        missing = self.budget_missing
 
-        def row(budget: Money, expected: Money) -> dict[str, str]:
+        def row(budget: Money | None, expected: Money) -> dict[str, str | None]:
             return {
-                "budget": budget.to_string(),
+                "budget": None if budget is None else budget.to_string(),
                 "expected": expected.to_string(),
-                "deviation": ((expected - budget) * sign).to_string(),
+                "deviation": None if budget is None else ((expected - budget) * sign).to_string(),
             }
 
         expected = self.expected
         return {
             "as_of": self.as_of.isoformat(),
             "year": self.year,
-            "total": row(self.total_budget, self.total_expected),
+            "total": row(None if missing else self.total_budget, self.total_expected),
+            "budget_missing": list(missing),
             "sub_areas": {
-                name: row(self.budget.get(name, Money(0)), expected[name])
+                name: row(
+                    None if name in missing else self.budget.get(name, Money(0)), expected[name]
+                )
                 for name in self.sub_areas
             },
             "paid_by_others": self.paid_by_others.to_string(),

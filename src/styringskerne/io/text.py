@@ -71,21 +71,22 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
     """
     sign = -1 if overspend_negative else 1
     expected = forecast.expected
+    missing = forecast.budget_missing
     rows = [
         [
             name,
-            _kroner(forecast.budget.get(name, Money(0))),
+            "no budget" if name in missing else _kroner(forecast.budget.get(name, Money(0))),
             _kroner(expected[name]),
-            _kroner(forecast.deviation(name) * sign),
+            "-" if name in missing else _kroner(forecast.deviation(name) * sign),
         ]
         for name in forecast.sub_areas
     ]
     rows.append(
         [
             "Total",
-            _kroner(forecast.total_budget),
+            _kroner(forecast.total_budget) + (" *" if missing else ""),
             _kroner(forecast.total_expected),
-            _kroner(forecast.deviation() * sign),
+            "-" if missing else _kroner(forecast.deviation() * sign),
         ]
     )
     heading = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
@@ -95,6 +96,11 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
     )
     title = f"Month-end forecast {forecast.year} as of {forecast.as_of.isoformat()} (kr.)"
     others = ""
+    if missing:
+        others += (
+            f"\n  Warning: no budget for {', '.join(missing)}; their deviation and the total "
+            "deviation are not shown (* the total budget counts only the sub-areas budgeted)"
+        )
     if forecast.paid_by_others:
         others = f"\n  (left out, paid by other municipalities: {_kroner(forecast.paid_by_others)})"
     return f"{title}\n{table}\n\nForecast lines:\n{lines}{others}"

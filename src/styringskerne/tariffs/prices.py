@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import itertools
 from fractions import Fraction
+from typing import Final
 
 import attrs
 
@@ -47,12 +48,38 @@ class Unit(enum.StrEnum):
 
     @classmethod
     def parse(cls, value: str | Unit) -> Unit:
-        """The unit named by ``value``, with an error listing the valid names."""
+        """The unit named by ``value`` in English or Danish, in any case.
+
+        Examples:
+            >>> Unit.parse("Døgn"), Unit.parse("uge"), Unit.parse("MONTH")
+            (<Unit.DAY: 'day'>, <Unit.WEEK: 'week'>, <Unit.MONTH: 'month'>)
+
+        Raises:
+            TariffError: listing the valid names.
+        """
+        if isinstance(value, Unit):
+            return value
+        name = value.strip().lower() if isinstance(value, str) else value
         try:
-            return cls(value)
+            return cls(_DANISH_UNITS.get(name, name))
         except ValueError:
             valid = "|".join(unit.value for unit in cls)
-            raise TariffError(f"'unit' must be one of {valid} (got {value!r})") from None
+            raise TariffError(
+                f"'unit' must be one of {valid} (Danish: døgn|uge|måned|engang; got {value!r})"
+            ) from None
+
+
+_DANISH_UNITS: Final = {
+    "døgn": "day",
+    "dag": "day",
+    "uge": "week",
+    "måned": "month",
+    "md": "month",
+    "md.": "month",
+    "engang": "once",
+    "enkeltydelse": "once",
+}
+"""Danish unit names as case systems write them."""
 
 
 def _to_unit(value: str | Unit) -> Unit:
