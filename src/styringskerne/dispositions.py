@@ -89,7 +89,31 @@ def _to_segments(value: object) -> tuple[PriceSegment, ...]:
     for segment in value:
         if not isinstance(segment, PriceSegment):
             raise DispositionError(f"'segments' must hold PriceSegment (got {segment!r})")
-    return tuple(sorted(value, key=lambda segment: segment.start))
+    return _price_runs(sorted(value, key=lambda segment: segment.start))
+
+
+def _price_runs(segments: Sequence[PriceSegment]) -> tuple[PriceSegment, ...]:
+    """Segments with one price that follow each other day by day, joined into one price run.
+
+    Cost is rounded from the start of a price run, so a disposition split at a date where its
+    price does not change costs exactly what the unsplit one does. One-off prices are never
+    joined: each is a payment of its own.
+    """
+    runs: list[PriceSegment] = []
+    for segment in segments:
+        if runs:
+            last = runs[-1]
+            if (
+                last.end is not None
+                and last.end + dt.timedelta(days=1) == segment.start
+                and segment.unit is not Unit.ONCE
+                and (last.rate, last.unit, last.quantity)
+                == (segment.rate, segment.unit, segment.quantity)
+            ):
+                runs[-1] = attrs.evolve(last, end=segment.end)
+                continue
+        runs.append(segment)
+    return tuple(runs)
 
 
 @masked_repr

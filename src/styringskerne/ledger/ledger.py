@@ -39,6 +39,7 @@ from styringskerne.core.quantities import to_fraction
 from styringskerne.dispositions import Actual, Disposition
 from styringskerne.engine import (
     UNIT_CODES,
+    UNIT_ONCE,
     SegmentColumns,
     build_segment_columns,
     daily_by_group,
@@ -233,6 +234,30 @@ def _day_column(name: str, values: object, size: int, *, allow_missing: bool) ->
     return np.where(missing, OPEN_END - 1, days)
 
 
+def _join_price_runs(
+    raw: dict[str, NDArray[Any]], labels: dict[str, NDArray[Any]]
+) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    """Rows of one disposition that follow each other with one price, joined into one run.
+
+    As for :class:`Disposition`: cost is rounded from the start of a price run, so splitting a
+    row where the price does not change changes no total. Rows are joined only when they are
+    next to each other in the input (the order of a dispositions file) and their dates meet.
+    """
+    names = ("unit", "rate", "q_num", "q_den", "p_num", "p_den")
+    same = labels["disposition"][1:] == labels["disposition"][:-1]
+    same &= raw["stop"][:-1] == raw["start"][1:]
+    same &= raw["unit"][1:] != UNIT_ONCE
+    for name in names:
+        same &= raw[name][1:] == raw[name][:-1]
+    if not same.any():
+        return raw, labels
+    first = np.concatenate([[True], ~same])
+    last = np.concatenate([~same, [True]])
+    joined = {name: column[first] for name, column in raw.items()}
+    joined["stop"] = raw["stop"][last]
+    return joined, {name: column[first] for name, column in labels.items()}
+
+
 @masked_repr
 class DispositionLedger:
     """Individual disposition ledger (individbaseret dispositionsregnskab).
@@ -405,16 +430,6 @@ class DispositionLedger:
         unit_codes = np.array([UNIT_CODES[name] for name in names.tolist()], dtype=np.int64)
         q_num, q_den = _exact_column("quantity", quantity, size)
         p_num, p_den = _exact_column("probability", probability, size)
-        segments = build_segment_columns(
-            start=start_day,
-            stop=stop_day,
-            unit=unit_codes[unit_inverse.ravel()],
-            rate_ore=rate_ore,
-            quantity_numerator=q_num,
-            quantity_denominator=q_den,
-            probability_numerator=p_num,
-            probability_denominator=p_den,
-        )
         labels = {
             "citizen": _label_column("citizen_id", citizen_id, size),
             "account": _label_column("account", account, size),
@@ -429,6 +444,28 @@ class DispositionLedger:
                 else _label_column("disposition_id", disposition_id, size)
             ),
         }
+        raw = {
+            "start": start_day,
+            "stop": stop_day,
+            "unit": unit_codes[unit_inverse.ravel()],
+            "rate": np.asarray(rate_ore),
+            "q_num": q_num,
+            "q_den": q_den,
+            "p_num": p_num,
+            "p_den": p_den,
+        }
+        if disposition_id is not None and size > 1:
+            raw, labels = _join_price_runs(raw, labels)
+        segments = build_segment_columns(
+            start=raw["start"],
+            stop=raw["stop"],
+            unit=raw["unit"],
+            rate_ore=raw["rate"],
+            quantity_numerator=raw["q_num"],
+            quantity_denominator=raw["q_den"],
+            probability_numerator=raw["p_num"],
+            probability_denominator=raw["p_den"],
+        )
         ledger = cls.__new__(cls)
         ledger._assign(segments, labels, tuple(actuals))
         return ledger
