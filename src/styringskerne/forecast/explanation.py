@@ -30,7 +30,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -40,7 +40,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import day_number
 from styringskerne.core.cpr import mask_id, mask_text
 from styringskerne.core.errors import StyringskerneError
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
 from styringskerne.forecast.forecast import (
@@ -195,7 +195,7 @@ class ChangeExplanation:
                     for item in self.items_in(name)
                 ],
             }
-        return {
+        data = {
             "total": self.total_change.to_string(),
             "residual": self.residual.to_string(),
             "by_sub_area": by_sub_area,
@@ -208,6 +208,8 @@ class ChangeExplanation:
                 for case in self.cases_on_the_way
             ],
         }
+        # Ids, disposition ids, labels and notes are free text that may hold a CPR number.
+        return data if show_cpr else cast(dict[str, Any], mask_data(data))
 
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -32,7 +32,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import BudgetYear, _check_date
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.engine import group_sum
@@ -69,6 +69,10 @@ LINE_KINDS: Final[tuple[LineKind, ...]] = (
 
 def _read_only(amounts: Mapping[str, Money]) -> Mapping[str, Money]:
     return MappingProxyType(dict(sorted(amounts.items())))
+
+
+def _read_only_names(names: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(sorted(names.items())))
 
 
 def _to_exact(value: Exact) -> Fraction:
@@ -301,6 +305,9 @@ class Forecast:
     paid_by_others: Money = attrs.field(factory=Money.zero)
     """Dispositions in the ledger that another municipality pays: left out, shown for
     reconciliation with the disposition ledger."""
+    sub_area_of_account: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only_names)
+    """The grouping of accounts into sub-areas the forecast was made with (empty: each account
+    is its own sub-area). Reports built on the forecast group the ledger the same way."""
 
     @property
     def sub_areas(self) -> tuple[str, ...]:
@@ -376,7 +383,7 @@ class Forecast:
             }
 
         expected = self.expected
-        return {
+        data = {
             "as_of": self.as_of.isoformat(),
             "year": self.year,
             "total": row(None if missing else self.total_budget, self.total_expected),
@@ -399,6 +406,8 @@ class Forecast:
                 for line in self.lines
             ],
         }
+        # Labels and assumptions are free text a user may have put a CPR number in.
+        return cast(dict[str, Any], mask_data(data))
 
     def to_json(self, *, overspend_negative: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
@@ -486,6 +495,7 @@ def make_forecast(
         budget=dict(budget or {}),
         cases_on_the_way=snapshot.cases_on_the_way,
         paid_by_others=paid_by_others,
+        sub_area_of_account=dict(sub_areas or {}),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from styringskerne.core.cpr import mask_id
+from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
@@ -57,7 +58,8 @@ def ledger_table(status: LedgerStatus, *, by: str = "account", show_cpr: bool = 
     rows.append(["Total", *(Money(int(value)).format_danish(unit="") for value in totals)])
     header = [by.capitalize(), *(_HEADINGS[column] for column in LEDGER_COLUMNS)]
     title = f"Disposition ledger {status.year} as of {status.as_of.isoformat()} (kr.)"
-    return f"{title}\n{_render(header, rows)}"
+    text = f"{title}\n{_render(header, rows)}"
+    return text if show_cpr else mask_text(text)
 
 
 def _kroner(amount: Money) -> str:
@@ -103,7 +105,8 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
         )
     if forecast.paid_by_others:
         others = f"\n  (left out, paid by other municipalities: {_kroner(forecast.paid_by_others)})"
-    return f"{title}\n{table}\n\nForecast lines:\n{lines}{others}"
+    # Line labels are free text a user may have put a CPR number in.
+    return mask_text(f"{title}\n{table}\n\nForecast lines:\n{lines}{others}")
 
 
 def change_table(
@@ -139,4 +142,5 @@ def change_table(
         for case in explanation.cases_on_the_way:
             who = case.citizen_id if show_cpr else mask_id(case.citizen_id)
             out.append(f"  {case.sub_area}: {who} {case.note}")
-    return "\n".join(out)
+    text = "\n".join(out)
+    return text if show_cpr else mask_text(text)

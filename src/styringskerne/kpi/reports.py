@@ -22,7 +22,7 @@ import attrs
 
 from styringskerne.core.calendar import from_day_number
 from styringskerne.core.cpr import mask_id
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast, sub_area_codes
@@ -49,11 +49,14 @@ Cell = Money | int | str | Fraction | dt.date | None
 
 
 def _rows(value: Iterable[Sequence[Cell]]) -> tuple[tuple[Cell, ...], ...]:
-    return tuple(tuple(row) for row in value)
+    # Text cells are masked once here, so no output of a report can show a CPR number.
+    return tuple(
+        tuple(mask_text(cell) if isinstance(cell, str) else cell for cell in row) for row in value
+    )
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return tuple(mask_text(text) for text in value)
 
 
 def _decimal(value: Fraction, places: int) -> str:
@@ -89,10 +92,11 @@ def _plain(cell: Cell) -> object:
 class Report:
     """A report: a title, column names and rows (rapport).
 
-    Money cells are :class:`Money`; shares are fractions; citizen ids are already masked.
+    Money cells are :class:`Money`; shares are fractions. Every CPR number in the title, the
+    text cells and the notes is masked when the report is made.
     """
 
-    title: str
+    title: str = attrs.field(converter=mask_text)
     columns: tuple[str, ...] = attrs.field(converter=_strings)
     rows: tuple[tuple[Cell, ...], ...] = attrs.field(converter=_rows)
     notes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -191,15 +195,15 @@ def quarterly_report(
     ledger: DispositionLedger,
     *,
     last_year: Mapping[str, Money] | None = None,
-    sub_areas: Mapping[str, str] | None = None,
     overspend_negative: bool = False,
 ) -> Report:
     """The political committee's quarterly table, in the shape of *Boks 7.2*.
 
     Per sub-area: citizens on the as-of date, corrected budget, expected accounts, deviation
     (expected − budget; ``overspend_negative`` flips it for print) and last year's accounts.
+    Citizens are counted in the forecast's own sub-areas (``forecast.sub_area_of_account``).
     """
-    citizens = _citizens_by_sub_area(ledger, forecast.as_of, sub_areas)
+    citizens = _citizens_by_sub_area(ledger, forecast.as_of, forecast.sub_area_of_account)
     last_year = last_year or {}
     sign = -1 if overspend_negative else 1
     rows: list[tuple[Cell, ...]] = []
@@ -246,13 +250,13 @@ def management_report(
     forecast: Forecast,
     change: ChangeExplanation,
     ledger: DispositionLedger,
-    *,
-    sub_areas: Mapping[str, str] | None = None,
 ) -> Report:
     """The monthly management report: budget, expected, deviation and last month's change.
 
-    Per sub-area also the citizens coming in and leaving in the as-of date's month.
+    Per sub-area also the citizens coming in and leaving in the as-of date's month, grouped
+    into the forecast's own sub-areas (``forecast.sub_area_of_account``).
     """
+    sub_areas = forecast.sub_area_of_account
     month = forecast.as_of.month - 1
     flows = inflow_outflow(ledger, forecast.year, by="account")
     inflow: dict[str, int] = {}

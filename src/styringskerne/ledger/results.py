@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from styringskerne.core.calendar import DateRange
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 
 __all__ = [
@@ -47,16 +47,19 @@ LEDGER_COLUMNS: Final = (
 def printable_labels(labels: NDArray[Any], dimension: str, *, show_cpr: bool) -> list[str]:
     """Labels as strings, CPR numbers masked unless ``show_cpr``.
 
-    Two citizens can share a masked id (same birth date); the later ones get ``#2``, ``#3``…
-    in label order, so masked keys stay unique.
+    Citizen ids are masked as ids; other labels (disposition ids, providers, payers) wherever a
+    CPR number stands in them. Two labels can mask alike (two citizens born the same day); the
+    later ones get ``#2``, ``#3``… in label order, so masked keys stay unique and two citizens
+    never collapse into one row.
     """
     texts = [str(label) for label in labels.tolist()]
-    if dimension != CITIZEN or show_cpr:
+    if show_cpr:
         return texts
+    mask = mask_id if dimension == CITIZEN else mask_text
     seen: dict[str, int] = {}
     result = []
     for text in texts:
-        masked = mask_id(text)
+        masked = mask(text)
         count = seen.get(masked, 0) + 1
         seen[masked] = count
         result.append(masked if count == 1 else f"{masked}#{count}")
