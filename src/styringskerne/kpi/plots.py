@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from styringskerne.core.calendar import BudgetYear
+from styringskerne.core.masking import mask_text
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.figures import citizens_at, inflow_outflow
@@ -40,6 +41,18 @@ def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ImportError("plots need matplotlib: pip install 'styringskerne[plot]'") from error
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _masked(figure: Figure) -> Figure:
+    """The figure with every CPR number in its texts (titles, ticks, legends) masked."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        shown = text.get_text()
+        masked = mask_text(shown)
+        if masked != shown:
+            text.set_text(masked)
+    return figure
 
 
 def save_png(figure: Figure, path: str | Path) -> Path:
@@ -70,7 +83,7 @@ def plot_forecast_through_year(forecasts: Sequence[Forecast]) -> Figure:
     axes.set_ylabel("mio. kr.")
     axes.legend()
     figure.autofmt_xdate()
-    return figure
+    return _masked(figure)
 
 
 def plot_inflow_outflow(ledger: DispositionLedger, year: int, *, service: str) -> Figure:
@@ -92,7 +105,7 @@ def plot_inflow_outflow(ledger: DispositionLedger, year: int, *, service: str) -
     axes.set_title(f"{service} {year}: inflow, outflow and citizens")
     handles = axes.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     axes.legend(handles=handles, loc="upper left")
-    return figure
+    return _masked(figure)
 
 
 def plot_ladder(
@@ -125,7 +138,7 @@ def plot_ladder(
                 grid.text(j, i, str(count), ha="center", va="center")
         figure.colorbar(image, ax=grid)
         grid.set_title("Movements")
-    return figure
+    return _masked(figure)
 
 
 def plot_change_waterfall(change: ChangeExplanation) -> Figure:
@@ -147,4 +160,4 @@ def plot_change_waterfall(change: ChangeExplanation) -> Figure:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_ylabel("1.000 kr. (+ = more spend)")
     axes.set_title("Change of the forecast since last month")
-    return figure
+    return _masked(figure)
