@@ -38,6 +38,7 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money
 from styringskerne.core.quantities import Exact, to_fraction, to_quantity
 from styringskerne.engine import UNIT_ONCE, grouped_interval_costs
+from styringskerne.engine.columns import readonly
 from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
@@ -60,9 +61,7 @@ Matrix = NDArray[np.int64]
 
 
 def _frozen(values: NDArray[np.int64]) -> NDArray[np.int64]:
-    array = np.array(values, dtype=np.int64)
-    array.flags.writeable = False
-    return array
+    return readonly(np.array(values, dtype=np.int64))
 
 
 @masked_repr

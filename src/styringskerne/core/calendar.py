@@ -25,6 +25,7 @@ __all__ = [
     "BudgetYear",
     "DateRange",
     "add_months",
+    "check_day",
     "day_number",
     "from_day_number",
     "parse_date",
@@ -82,12 +83,39 @@ def parse_date(text: str) -> dt.date:
         ) from error
 
 
-def _check_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+def check_day(value: object, name: str) -> dt.date:
+    """``value`` if it is a plain date, else an error that says what to pass (dato).
+
+    A ``datetime`` is refused, naive or with a time zone: a disposition's days are calendar
+    days as the case system records them, and a time or zone would only hide a day shift.
+
+    Examples:
+        >>> check_day(dt.date(2024, 3, 31), "day")
+        datetime.date(2024, 3, 31)
+        >>> check_day("2024-03-31", "day")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        styringskerne.core.errors.StyringskerneError: 'day' must be a datetime.date (got ...
+    """
+    if isinstance(value, dt.datetime):
+        zone = " with a time zone" if value.tzinfo is not None else ""
         raise StyringskerneError(
-            f"'{attribute.name}' must be a datetime.date (got {value!r} that is a "
-            f"{type(value).__name__})"
+            f"'{name}' must be a datetime.date, not a datetime{zone} ({value.isoformat()}); "
+            "pass its .date() as the day the case system records"
         )
+    if not isinstance(value, dt.date):
+        hint = ""
+        if isinstance(value, str):
+            hint = f"; write datetime.date(2024, 3, 31) or parse_date({value!r})"
+        raise StyringskerneError(
+            f"'{name}' must be a datetime.date (got {value!r} that is a "
+            f"{type(value).__name__}){hint}"
+        )
+    return value
+
+
+def _check_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    check_day(value, attribute.name)
 
 
 def _check_optional_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:

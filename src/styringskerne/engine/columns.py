@@ -8,7 +8,7 @@ stays exact without Python objects.
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -49,9 +49,17 @@ _Array = TypeVar("_Array", bound="np.ndarray[Any, Any]")
 
 
 def readonly(array: _Array) -> _Array:
-    """Return ``array`` flagged read-only (the engine never mutates its inputs)."""
+    """``array`` as a read-only array that a caller cannot make writable again.
+
+    Setting ``flags.writeable = False`` alone can be undone by whoever holds the array. The
+    array returned is a view through a read-only buffer, so ``flags.writeable = True`` on it
+    raises ``ValueError``: results and caches shared between callers cannot be changed.
+    Object and date arrays have no such buffer and are only flagged.
+    """
     array.flags.writeable = False
-    return array
+    if array.dtype.hasobject or array.dtype.kind in "Mm":
+        return array
+    return cast(_Array, np.asarray(memoryview(cast(Any, array))))
 
 
 def month_parts(days: Int64Array) -> tuple[Int64Array, Int64Array, Int64Array]:

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.catalogue.services import ServiceCatalogue
-from styringskerne.core.calendar import OPEN_END, BudgetYear, DateRange, day_number
+from styringskerne.core.calendar import OPEN_END, BudgetYear, DateRange, check_day, day_number
 from styringskerne.core.cpr import mask_id, normalise_citizen_id
 from styringskerne.core.errors import ImportFailedError, StyringskerneError
 from styringskerne.core.masking import masked_repr
@@ -621,6 +621,7 @@ class DispositionLedger:
         Raises:
             StyringskerneError: if ``day`` is not in ``year``.
         """
+        day = check_day(day, "day")
         budget_year = BudgetYear(day.year if year is None else year)
         if day not in budget_year:
             raise StyringskerneError(

@@ -24,6 +24,7 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
+from styringskerne.engine.columns import readonly
 
 __all__ = [
     "AmountSeries",
@@ -77,11 +78,9 @@ def _frame(columns: Mapping[str, Any], index: Any, name: str) -> Any:
 
 
 def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
+    # A caller's writable array is copied, so changing it later cannot change the result.
     array = np.asarray(values)
-    if array.flags.writeable:
-        array = array.copy()
-        array.flags.writeable = False
-    return array
+    return readonly(array.copy() if array.flags.writeable else array)
 
 
 def _read_only_mapping(tables: Mapping[str, LedgerTable]) -> Mapping[str, LedgerTable]:
