@@ -91,6 +91,9 @@ class ImportResult(Generic[T]):
 
     items: tuple[T, ...]
     errors: tuple[RowError, ...]
+    loaded_lines: tuple[int, ...] = ()
+    """The lines (rows of a dataframe) that went into ``items``: with the lines of ``errors``
+    they account for every row of the input."""
 
     @property
     def ok(self) -> bool:
@@ -147,6 +150,40 @@ def read_dispositions(
     return dispositions_from_rows(table.rows, table.errors, rejected=rejected, catalogue=catalogue)
 
 
+def _segment_of_row(
+    line: int, fields: Mapping[str, str], catalogue: ServiceCatalogue
+) -> tuple[PriceSegment | None, list[RowError]]:
+    """The price segment of one row, or every reason the row is rejected."""
+    row_errors: list[RowError] = []
+    for name in DISPOSITION_COLUMNS:
+        if name not in _OPTIONAL and not fields[name]:
+            row_errors.append(RowError(line=line, column=name, reason="is empty"))
+    service = fields["service"]
+    if service and not fields["account"] and service not in catalogue:
+        row_errors.append(
+            RowError(
+                line=line,
+                column="service",
+                reason=f"{service!r} is not in the catalogue and 'account' is empty; give an "
+                f"account or use one of {', '.join(s.code for s in catalogue)}",
+            )
+        )
+    start = _parse_field(line, "start", fields["start"], parse_date, row_errors)
+    end = (
+        _parse_field(line, "end", fields["end"], parse_date, row_errors) if fields["end"] else None
+    )
+    unit = _parse_field(line, "unit", fields["unit"], Unit.parse, row_errors)
+    rate = _parse_field(line, "rate", fields["rate"], Money.parse, row_errors)
+    quantity = _parse_field(line, "quantity", fields["quantity"] or "1", to_quantity, row_errors)
+    _parse_field(line, "probability", fields["probability"] or "1", to_probability, row_errors)
+    if row_errors or not start or not unit or rate is None or quantity is None:
+        return None, row_errors
+    try:
+        return PriceSegment(start=start, end=end, rate=rate, unit=unit, quantity=quantity), []
+    except StyringskerneError as error:
+        return None, [RowError(line=line, column="end", reason=str(error))]
+
+
 def dispositions_from_rows(
     rows: Sequence[tuple[int, dict[str, str]]],
     errors: Sequence[RowError] = (),
@@ -169,40 +206,7 @@ def dispositions_from_rows(
         fields = dict(given)
         fields["citizen_id"] = normalise_citizen_id(fields["citizen_id"])
         fields["service"] = catalogue.canonical_code(fields["service"])
-        row_errors: list[RowError] = []
-        for name in DISPOSITION_COLUMNS:
-            if name not in _OPTIONAL and not fields[name]:
-                row_errors.append(RowError(line=line, column=name, reason="is empty"))
-        service = fields["service"]
-        if service and not fields["account"] and service not in catalogue:
-            row_errors.append(
-                RowError(
-                    line=line,
-                    column="service",
-                    reason=f"{service!r} is not in the catalogue and 'account' is empty; give an "
-                    f"account or use one of {', '.join(s.code for s in catalogue)}",
-                )
-            )
-        start = _parse_field(line, "start", fields["start"], parse_date, row_errors)
-        end = (
-            _parse_field(line, "end", fields["end"], parse_date, row_errors)
-            if fields["end"]
-            else None
-        )
-        unit = _parse_field(line, "unit", fields["unit"], Unit.parse, row_errors)
-        rate = _parse_field(line, "rate", fields["rate"], Money.parse, row_errors)
-        quantity = _parse_field(
-            line, "quantity", fields["quantity"] or "1", to_quantity, row_errors
-        )
-        _parse_field(line, "probability", fields["probability"] or "1", to_probability, row_errors)
-        segment = None
-        if not row_errors and start and unit and rate is not None and quantity is not None:
-            try:
-                segment = PriceSegment(
-                    start=start, end=end, rate=rate, unit=unit, quantity=quantity
-                )
-            except StyringskerneError as error:
-                row_errors.append(RowError(line=line, column="end", reason=str(error)))
+        segment, row_errors = _segment_of_row(line, fields, catalogue)
         key = fields["disposition_id"]
         if row_errors or segment is None:
             errors.extend(row_errors)
@@ -226,6 +230,7 @@ def dispositions_from_rows(
                     failed.setdefault(key, line)
         group.append(_SegmentRow(line=line, fields=fields, segment=segment))
     dispositions: list[Disposition] = []
+    loaded: list[int] = []
     for key, group in groups.items():
         if key in failed:  # every other row of a rejected disposition is reported too
             errors.extend(
@@ -253,11 +258,14 @@ def dispositions_from_rows(
                     segments=tuple(row.segment for row in group),
                 )
             )
+            loaded.extend(row.line for row in group)
         except StyringskerneError as error:
             errors.extend(
                 RowError(line=row.line, column="start", reason=str(error)) for row in group
             )
-    return ImportResult(tuple(dispositions), tuple(sorted(errors, key=lambda e: e.line)))
+    return ImportResult(
+        tuple(dispositions), tuple(sorted(errors, key=lambda e: e.line)), tuple(sorted(loaded))
+    )
 
 
 def read_actuals(
@@ -271,6 +279,7 @@ def read_actuals(
     table = read_table(source, ACTUAL_COLUMNS, columns=columns, encoding=encoding)
     errors = list(table.errors)
     actuals: list[Actual] = []
+    loaded: list[int] = []
     for line, fields in table.rows:
         row_errors = [
             RowError(line=line, column=name, reason="is empty")
@@ -282,12 +291,16 @@ def read_actuals(
         if row_errors or day is None or amount is None:
             errors.extend(row_errors)
             continue
-        actuals.append(
-            Actual(
+        try:
+            actual = Actual(
                 citizen_id=fields["citizen_id"], account=fields["account"], date=day, amount=amount
             )
-        )
-    return ImportResult(tuple(actuals), tuple(sorted(errors, key=lambda e: e.line)))
+        except StyringskerneError as error:
+            errors.append(RowError(line=line, column="", reason=str(error)))
+            continue
+        actuals.append(actual)
+        loaded.append(line)
+    return ImportResult(tuple(actuals), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded))
 
 
 def _strict(result: ImportResult[T], source: Source) -> tuple[T, ...]:
@@ -395,6 +408,7 @@ def read_budget(
     table = read_table(source, BUDGET_COLUMNS, columns=columns, encoding=encoding)
     errors = list(table.errors)
     budget: list[tuple[str, Money]] = []
+    loaded: list[int] = []
     seen: dict[str, int] = {}
     for line, fields in table.rows:
         row_errors = [
@@ -417,7 +431,8 @@ def read_budget(
             continue
         seen[account] = line
         budget.append((account, amount))
-    return ImportResult(tuple(budget), tuple(sorted(errors, key=lambda e: e.line)))
+        loaded.append(line)
+    return ImportResult(tuple(budget), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded))
 
 
 def write_budget(budget: Iterable[tuple[str, Money]], target: Source) -> int:
