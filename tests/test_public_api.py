@@ -8,12 +8,14 @@ import styringskerne
 
 PUBLIC = [
     "DIMENSIONS",
+    "MAX_ORE",
     "Action",
     "Activity",
     "ActivityBased",
     "ActivityBasedWithFixedFrame",
     "Actual",
     "Alternative",
+    "AmountOverflowError",
     "AmountSeries",
     "AmountTable",
     "BudgetFrame",
@@ -57,6 +59,7 @@ PUBLIC = [
     "ServiceCatalogue",
     "ServiceType",
     "Snapshot",
+    "SourceError",
     "SpecialTariffApplication",
     "SpecialTariffGrant",
     "SplitRule",
@@ -115,7 +118,14 @@ def test_public_names_are_pinned() -> None:
 
 
 def test_every_error_is_a_value_error_under_one_root() -> None:
-    for name in ("DispositionError", "ImportFailedError", "MoneyError", "TariffError"):
+    for name in (
+        "AmountOverflowError",
+        "DispositionError",
+        "ImportFailedError",
+        "MoneyError",
+        "SourceError",
+        "TariffError",
+    ):
         error = getattr(styringskerne, name)
         assert issubclass(error, styringskerne.StyringskerneError)
     assert issubclass(styringskerne.StyringskerneError, ValueError)

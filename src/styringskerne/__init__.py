@@ -22,13 +22,16 @@ from styringskerne.core.calendar import (
 )
 from styringskerne.core.cpr import age_on, cpr_birth_date, is_cpr_shaped, mask_id
 from styringskerne.core.errors import (
+    AmountOverflowError,
     DispositionError,
     ImportFailedError,
     MoneyError,
     RowError,
+    SourceError,
     StyringskerneError,
     TariffError,
 )
+from styringskerne.core.limits import MAX_ORE
 from styringskerne.core.money import Money
 from styringskerne.dispositions import Actual, Citizen, Disposition
 from styringskerne.forecast.explanation import ChangeExplanation, ChangeItem, explain_change
@@ -106,12 +109,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DIMENSIONS",
+    "MAX_ORE",
     "Action",
     "Activity",
     "ActivityBased",
     "ActivityBasedWithFixedFrame",
     "Actual",
     "Alternative",
+    "AmountOverflowError",
     "AmountSeries",
     "AmountTable",
     "BudgetFrame",
@@ -155,6 +160,7 @@ __all__ = [
     "ServiceCatalogue",
     "ServiceType",
     "Snapshot",
+    "SourceError",
     "SpecialTariffApplication",
     "SpecialTariffGrant",
     "SplitRule",

@@ -64,12 +64,12 @@ def _sign_and_body(text: str) -> tuple[bool, str]:
     export a credit (``1.149,50-``), or parentheses as accountants write one (``(1.149,50)``)."""
     body = _UNIT_SUFFIX.sub("", text.strip(" \t\u00a0"))
     forms = []
-    if body.startswith("(") and body.endswith(")"):
-        forms.append("parentheses")
-        body = body[1:-1].strip(" \u00a0")
     if body.endswith(_MINUS_SIGNS):
         forms.append("a trailing minus")
         body = body[:-1].rstrip(" \u00a0")
+    if body.startswith("(") and body.endswith(")"):
+        forms.append("parentheses")
+        body = body[1:-1].strip(" \u00a0")
     negative = bool(forms)
     if body.startswith((*_MINUS_SIGNS, "+")):
         forms.append("a leading sign")

@@ -15,10 +15,21 @@ from typing import Final, TypeAlias
 
 from styringskerne.core.errors import StyringskerneError
 
-__all__ = ["MAX_DENOMINATOR", "Exact", "to_fraction", "to_probability", "to_quantity"]
+__all__ = [
+    "MAX_DENOMINATOR",
+    "MAX_QUANTITY",
+    "Exact",
+    "to_fraction",
+    "to_probability",
+    "to_quantity",
+]
 
 MAX_DENOMINATOR: Final = 10_000
 """Largest denominator of a quantity or probability: four decimals, or a fraction like 1/3."""
+
+MAX_QUANTITY: Final = 1_000_000
+"""Largest quantity (hours per week, places, units) accepted. An assumption, not a rule from the
+reports: far above any real quantity, it stops a typing error like ``1e30`` at the row."""
 
 Exact: TypeAlias = "int | Fraction | Decimal | float | str"
 """Accepted inputs: exact numbers, a float that is exactly a short decimal (at most four
@@ -92,8 +103,10 @@ def to_fraction(value: Exact, *, field: str) -> Fraction:
 def to_quantity(value: Exact) -> Fraction:
     """A quantity (mængde) of at least zero, e.g. hours per week."""
     result = to_fraction(value, field="quantity")
-    if result < 0:
-        raise StyringskerneError(f"'quantity' must be >= 0 (got {value!r})")
+    if not 0 <= result <= MAX_QUANTITY:
+        raise StyringskerneError(
+            f"'quantity' must be from 0 to {MAX_QUANTITY:,} (got {value!r})".replace(",", ".")
+        )
     return result
 
 

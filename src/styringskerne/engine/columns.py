@@ -187,7 +187,7 @@ def build_segment_columns(
     too_big = magnitude >= _MAX_NUMERATOR
     if too_big.any():
         row = _first_bad(too_big)
-        raise StyringskerneError(
+        raise AmountOverflowError(
             f"segment row {row}: rate × quantity × probability is too large to keep exact "
             f"(rate {int(rate[row])} øre, quantity {int(q_num[row])}/{int(q_den[row])})"
         )
