@@ -35,7 +35,7 @@ from styringskerne.io.csv import (
     ImportResult,
     dispositions_from_rows,
 )
-from styringskerne.io.source import ColumnMapping, header_names, missing_or_unknown
+from styringskerne.io.source import ColumnMapping, header_names, missing_or_unknown, not_read
 
 __all__ = [
     "cell_text",
@@ -168,9 +168,11 @@ def dispositions_from_rows_of_cells(
             RowError(line=0, column="rate", reason="give either 'rate' (kroner) or 'rate_ore'")
         )
     if header_problems:
-        return ImportResult(
-            (), tuple(RowError(line=0, column=e.column, reason=e.reason) for e in header_problems)
-        )
+        problems = [RowError(line=0, column=e.column, reason=e.reason) for e in header_problems]
+        size = sum(1 for _ in records)
+        if size:
+            problems.append(not_read(1, size, "row"))
+        return ImportResult((), tuple(problems))
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
     rejected: dict[str, int] = {}

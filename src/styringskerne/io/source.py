@@ -26,6 +26,7 @@ import csv
 import difflib
 import io
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final
@@ -44,6 +45,7 @@ __all__ = [
     "header_names",
     "load_column_mapping",
     "missing_or_unknown",
+    "not_read",
     "parse_table",
     "read_bytes",
     "read_table",
@@ -94,6 +96,8 @@ CPR_COLUMNS: Final = frozenset({"citizen_id"})
 """Columns whose values are personal ids: masked in every message, whatever their form."""
 
 _DELIMITERS: Final = (",", ";", "\t", "|")
+_NEWLINES: Final = re.compile(r"\r\n|\r|\n")
+"""Line breaks as the CSV reader sees them (not the other breaks str.splitlines knows)."""
 _BOMS: Final = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -196,8 +200,9 @@ def _records(text: str, delimiter: str, errors: list[RowError]) -> Iterator[tupl
             return
         except csv.Error as error:
             next_line = reader.line_num + 1
+            where = "" if reader.line_num <= start else f"lines {start}-{reader.line_num} "
             errors.append(
-                RowError(line=start, column="", reason=f"cannot be read as CSV ({error})")
+                RowError(line=start, column="", reason=f"{where}cannot be read as CSV ({error})")
             )
             continue
         next_line = reader.line_num + 1
@@ -254,6 +259,15 @@ def header_names(
     return names, errors
 
 
+def not_read(first: int, last: int, unit: str) -> RowError:
+    """The error that accounts for the rows below a header that could not be used."""
+    return RowError(
+        line=1 if unit == "line" else 0,
+        column="",
+        reason=f"the header is wrong, so no data was read: {unit}s {first}-{last} not loaded",
+    )
+
+
 def missing_or_unknown(
     names: Sequence[str], required: Sequence[str], optional: Sequence[str]
 ) -> list[RowError]:
@@ -295,7 +309,8 @@ def parse_table(
         ('\t', ((2, {'account': '5.38.50', 'budget': '1.000,00'}),))
     """
     text = text.removeprefix("\ufeff")
-    first_line = text.splitlines()[0] if text else ""
+    physical = _NEWLINES.split(text.removesuffix("\n").removesuffix("\r"))
+    first_line = physical[0]
     delimiter = _delimiter(first_line)
     errors: list[RowError] = []
     records = _records(text, delimiter, errors)
@@ -310,10 +325,13 @@ def parse_table(
     names, header_problems = header_names(header_record[1], columns or {})
     header_problems += missing_or_unknown(names, required, optional)
     if header_problems:
+        data_lines = [n for n, line in enumerate(physical[1:], start=2) if line.strip()]
+        if data_lines:
+            header_problems.append(not_read(data_lines[0], data_lines[-1], "line"))
         return Table(rows=(), errors=tuple(header_problems), encoding=encoding, delimiter=delimiter)
     rows: list[tuple[int, dict[str, str]]] = []
     malformed: list[tuple[int, dict[str, str]]] = []
-    last_line = len(text.splitlines())
+    last_line = len(physical)
     for line, fields in records:
         if not any(field.strip() for field in fields):
             continue  # a blank line holds no row
