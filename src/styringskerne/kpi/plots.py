@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from styringskerne.core.calendar import BudgetYear
+from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
@@ -66,7 +67,7 @@ def save_png(figure: Figure, path: str | Path) -> Path:
 def plot_forecast_through_year(forecasts: Sequence[Forecast]) -> Figure:
     """Expected accounts against the budget at each month's end (prognose mod budget)."""
     if not forecasts:
-        raise ValueError("give at least one forecast")
+        raise StyringskerneError("give at least one forecast")
     figure = _figure()
     axes = figure.add_subplot()
     days = np.array([f.as_of for f in forecasts], dtype="datetime64[D]")

@@ -22,6 +22,7 @@ import attrs
 
 from styringskerne.core.calendar import from_day_number
 from styringskerne.core.cpr import mask_id
+from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
@@ -104,7 +105,7 @@ class Report:
     def __attrs_post_init__(self) -> None:
         for row in self.rows:
             if len(row) != len(self.columns):
-                raise ValueError(
+                raise StyringskerneError(
                     f"report {self.title!r}: a row has {len(row)} cells, not {len(self.columns)}"
                 )
 
