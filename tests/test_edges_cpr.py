@@ -15,7 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import styringskerne
-from styringskerne import Actual, Disposition, DispositionLedger, Money, StyringskerneError
+from styringskerne import Actual, DispositionLedger, Money, StyringskerneError
 from styringskerne.core.cpr import normalise_citizen_id
 from styringskerne.core.limits import MAX_ORE
 from styringskerne.core.masking import (
@@ -27,6 +27,7 @@ from styringskerne.core.masking import (
 )
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot
+from tests.builders import day_stay
 
 D = dt.date
 
@@ -111,14 +112,7 @@ def test_masking_never_changes_an_amount(ore: int) -> None:
 def test_two_pseudonyms_never_collapse_and_two_cprs_keep_their_rows() -> None:
     ledger = DispositionLedger(
         [
-            Disposition.at_rate(
-                id=f"D{i}",
-                citizen_id=cid,
-                service="SEL108",
-                rate="100",
-                unit="day",
-                start=D(2024, 1, 1),
-            )
+            day_stay(f"D{i}", cid, "SEL108", D(2024, 1, 1), rate="100")
             for i, cid in enumerate(["0101901234", "0101905678", "2024000123", "2024000124"])
         ]
     )
@@ -127,14 +121,7 @@ def test_two_pseudonyms_never_collapse_and_two_cprs_keep_their_rows() -> None:
 
 
 def test_one_citizen_however_typed_in_dispositions_and_actuals() -> None:
-    disposition = Disposition.at_rate(
-        id="D1",
-        citizen_id="0101901234",
-        service="SEL108",
-        rate="1000",
-        unit="day",
-        start=D(2024, 1, 1),
-    )
+    disposition = day_stay("D1", "0101901234", "SEL108", D(2024, 1, 1), rate="1000")
     actual = Actual(
         citizen_id="010190 – 1234", account="5.38.50", date=D(2024, 1, 31), amount="31.000,00"
     )
@@ -183,13 +170,12 @@ def test_every_attrs_class_masks_its_repr() -> None:
 
 
 def test_reprs_errors_and_outputs_show_no_cpr() -> None:
-    disposition = Disposition.at_rate(
-        id="0101901234/1",
-        citizen_id="0101901234",
-        service="SEL108",
+    disposition = day_stay(
+        "0101901234/1",
+        "0101901234",
+        "SEL108",
+        D(2024, 1, 1),
         rate="1000",
-        unit="day",
-        start=D(2024, 1, 1),
         provider="Bosted 0202801111",
     )
     ledger = DispositionLedger([disposition])

@@ -24,6 +24,7 @@ from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.kpi.reports import management_report, quarterly_report
 from tests import reference
+from tests.builders import day_stay
 from tests.strategies import DATES
 
 D = dt.date
@@ -93,15 +94,7 @@ def test_from_arrays_joins_rows_of_one_price_in_input_order() -> None:
 def test_a_missing_budget_is_flagged_not_zero() -> None:
     ledger = DispositionLedger(
         [
-            Disposition.at_rate(
-                id=f"D{i}",
-                citizen_id=f"B-{i}",
-                service=service,
-                rate="1000",
-                unit="day",
-                start=D(2024, 1, 1),
-                end=D(2024, 12, 31),
-            )
+            day_stay(f"D{i}", f"B-{i}", service, D(2024, 1, 1), D(2024, 12, 31), rate="1000")
             for i, service in enumerate(["SEL108", "SEL107"])
         ]
     )
@@ -123,22 +116,8 @@ def test_a_missing_budget_is_flagged_not_zero() -> None:
 def test_reports_group_citizens_as_the_forecast_does() -> None:
     ledger = DispositionLedger(
         [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL108",
-                rate="1000",
-                unit="day",
-                start=D(2024, 3, 1),
-            ),
-            Disposition.at_rate(
-                id="D2",
-                citizen_id="B-2",
-                service="SEL107",
-                rate="1000",
-                unit="day",
-                start=D(2024, 3, 1),
-            ),
+            day_stay("D1", "B-1", "SEL108", D(2024, 3, 1), rate="1000"),
+            day_stay("D2", "B-2", "SEL107", D(2024, 3, 1), rate="1000"),
         ]
     )
     snapshot = Snapshot(as_of=D(2024, 3, 31), ledger=ledger)
@@ -158,18 +137,7 @@ def test_reports_group_citizens_as_the_forecast_does() -> None:
     ids=["str", "datetime", "aware datetime", "int"],
 )
 def test_dates_are_checked_at_the_door(day: object) -> None:
-    ledger = DispositionLedger(
-        [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL108",
-                rate="1000",
-                unit="day",
-                start=D(2024, 1, 1),
-            )
-        ]
-    )
+    ledger = DispositionLedger([day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), rate="1000")])
     for call in (
         lambda: ledger.as_of(day),  # type: ignore[arg-type]
         lambda: ledger.cost(day, D(2024, 12, 31)),  # type: ignore[arg-type]
@@ -202,18 +170,7 @@ def test_api_misuse_says_what_is_expected() -> None:
 
 
 def test_results_cannot_be_made_writable() -> None:
-    ledger = DispositionLedger(
-        [
-            Disposition.at_rate(
-                id="D1",
-                citizen_id="B-1",
-                service="SEL108",
-                rate="1000",
-                unit="day",
-                start=D(2024, 1, 1),
-            )
-        ]
-    )
+    ledger = DispositionLedger([day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), rate="1000")])
     arrays = [
         ledger.segment_costs(D(2024, 1, 1), D(2024, 1, 31)),
         ledger.columns.rate,
@@ -232,17 +189,7 @@ def test_results_cannot_be_made_writable() -> None:
 
 def test_the_cost_cache_is_safe_under_threads() -> None:
     ledger = DispositionLedger(
-        [
-            Disposition.at_rate(
-                id=f"D{i}",
-                citizen_id=f"B-{i}",
-                service="SEL108",
-                rate="1000",
-                unit="day",
-                start=D(2024, 1, 1),
-            )
-            for i in range(50)
-        ]
+        [day_stay(f"D{i}", f"B-{i}", "SEL108", D(2024, 1, 1), rate="1000") for i in range(50)]
     )
     periods = [(D(2024, 1, 1), D(2024, month, 28)) for month in range(1, 13)]
     expected = {p: int(ledger.segment_costs(*p).sum()) for p in periods}
