@@ -7,7 +7,7 @@ from the library, so errors, reprs and outputs can all use it.
 What counts as a CPR number:
 
 - ten digits, ``DDMMYYSSSS``, optionally split after the sixth digit by a hyphen or another dash
-  (``‐ ‑ ‒ – — −``), a space, or a dash with spaces around it;
+  (``‐ ‑ ‒ – — −``), a space, a dash with spaces around it, or a control character;
 - whose day is 01–31 or, for a replacement number (erstatningspersonnummer, the CPR office's
   recommended form), 61–91, and whose month is 01–12;
 - or any ten such digits after an explicit ``CPR`` prefix (``CPR``, ``CPR:``, ``CPR-nr.``,
@@ -28,6 +28,7 @@ __all__ = [
     "DASHES",
     "cpr_match",
     "is_cpr_shaped",
+    "mask_citizen_field",
     "mask_cpr_field",
     "mask_data",
     "mask_id",
@@ -40,7 +41,9 @@ DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 _DAY: Final = r"(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
 _MONTH: Final = r"(?:0[1-9]|1[0-2])"
-_SEPARATOR: Final = rf"(?:[ \u00a0]*[{DASHES}][ \u00a0]*|[ \u00a0])?"
+# Between date and serial: a blank, a dash, or both, and control characters that a damaged
+# export may leave there (a NUL, a tab).
+_SEPARATOR: Final = rf"(?:[ \u00a0\x00-\x1f]?[{DASHES}]?[ \u00a0\x00-\x1f]?)"
 _PREFIX: Final = r"(?:cpr(?:[ .\-]?nr\.?)?[ :.\-]*)"
 # Not glued to other digits, and not the whole part of a number with decimals. Letters may
 # touch it ('borger_0101901234.csv'): masking too much is safer than too little.
@@ -53,6 +56,7 @@ _ANYWHERE: Final = re.compile(
     rf"{_BEFORE}(?:(?P<prefixed>{_PREFIXED})|{_DATED}){_AFTER}", flags=re.IGNORECASE
 )
 _WHOLE: Final = re.compile(rf"\s*(?:{_PREFIXED}|{_DATED})\s*", flags=re.IGNORECASE)
+_NOISE: Final = re.compile(rf"[\s\x00-\x1f{DASHES}]")
 _TEN_DIGITS: Final = re.compile(
     rf"\s*{_PREFIX}?(\d{{6}}){_SEPARATOR}\d{{4}}\s*", flags=re.IGNORECASE
 )
@@ -112,6 +116,23 @@ def mask_cpr_field(text: str) -> str:
     if match is None:
         return mask_text(text)
     return f"{match.group(1)}-****"
+
+
+def mask_citizen_field(text: str) -> str:
+    r"""Mask a value of a citizen id column: blanks, dashes and control characters inside it are
+    looked through, then the date rule decides.
+
+    A damaged export can put a stray character inside a CPR number; in the column of citizen
+    ids it is still one. A pseudonym keeps its form: the date rule leaves ``2024000123`` alone.
+
+    Examples:
+        >>> mask_citizen_field("0\x00101901234"), mask_citizen_field("2024000123")
+        ('010190-****', '2024000123')
+    """
+    compact = _NOISE.sub("", text)
+    if compact != text and cpr_match(compact) is not None:
+        return mask_id(compact)
+    return mask_id(text) if cpr_match(text) is not None else mask_text(text)
 
 
 def _replace(match: re.Match[str]) -> str:

@@ -27,7 +27,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import parse_date
 from styringskerne.core.cpr import normalise_citizen_id
 from styringskerne.core.errors import ImportFailedError, RowError, StyringskerneError
-from styringskerne.core.masking import mask_cpr_field, mask_text, masked_repr
+from styringskerne.core.masking import mask_citizen_field, mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import to_probability, to_quantity
 from styringskerne.dispositions import Actual, Disposition
@@ -218,7 +218,9 @@ def dispositions_from_rows(
             first = group[0]
             for name in _SHARED:
                 if fields[name] != first.fields[name]:
-                    shown = mask_cpr_field(fields[name]) if name == "citizen_id" else fields[name]
+                    shown = (
+                        mask_citizen_field(fields[name]) if name == "citizen_id" else fields[name]
+                    )
                     errors.append(
                         RowError(
                             line=line,
