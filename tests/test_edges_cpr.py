@@ -94,6 +94,12 @@ def test_what_is_not_a_cpr_stays_readable(text: str) -> None:
     assert normalise_citizen_id(text) == text
 
 
+def test_a_comma_after_ten_digits_protects_nothing() -> None:
+    # A field delimiter, not a decimal mark: the CPR number of a CSV line is masked.
+    assert mask_text("x,2512638462,01-02-2024,,day") == "x,251263-****,01-02-2024,,day"
+    assert mask_text("0101901234,5") == "010190-****,5"
+
+
 def test_replacement_numbers_and_impossible_dates_are_masked() -> None:
     assert mask_text("6101901234") == "610190-****"  # erstatningspersonnummer: day + 60
     assert mask_text("3102901234") == "310290-****"  # 31 February: a mistyped CPR

@@ -15,7 +15,8 @@ What counts as a CPR number:
 
 So an account number such as ``5238501234`` (day 52) or a pseudonym such as ``2024000123``
 (month 24) stays readable, while a mistyped CPR number with an impossible date such as 31 February
-is still masked. An amount written with decimals (``1201901234.00``) is not a CPR number.
+is still masked. An amount in the machine form, a point and two decimals (``1201901234.00``), is
+not a CPR number; ten digits before a comma are masked, since the comma may be a delimiter.
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ _MONTH: Final = r"(?:0[1-9]|1[0-2])"
 # export may leave there (a NUL, a tab).
 _SEPARATOR: Final = rf"(?:[ \u00a0\x00-\x1f]?[{DASHES}]?[ \u00a0\x00-\x1f]?)"
 _PREFIX: Final = r"(?:cpr(?:[ .\-]?nr\.?)?[ :.\-]*)"
-# Not glued to other digits, and not the whole part of a number with decimals. Letters may
-# touch it ('borger_0101901234.csv'): masking too much is safer than too little.
+# Not glued to other digits. Letters may touch it ('borger_0101901234.csv'): masking too much
+# is safer than too little. The one exception is an amount in the machine form the library
+# prints, a point and two decimals ('1201901234.00'); a comma after the digits is a field
+# delimiter as often as a decimal mark, so it protects nothing.
 _BEFORE: Final = r"(?<!\d)"
-_AFTER: Final = r"(?!\d|[.,]\d{1,2}(?!\d))"
+_AFTER: Final = r"(?!\d|\.\d\d(?![\d.,\-]))"
 
 _DATED: Final = rf"(?P<date>{_DAY}{_MONTH}\d{{2}}){_SEPARATOR}(?P<serial>\d{{4}})"
 _PREFIXED: Final = rf"(?P<ptext>{_PREFIX})(?P<pdate>\d{{6}}){_SEPARATOR}(?P<pserial>\d{{4}})"
