@@ -119,9 +119,10 @@ def test_non_numbers_and_huge_values_are_row_errors(
 
 def test_a_repeated_column_is_an_error_naming_it(tmp_path: Path) -> None:
     text = HEADER + ";Borger\n" + ROW + ";B-1\n"
-    (error,) = read_dispositions(write(tmp_path, text.encode())).errors
+    error, rows = read_dispositions(write(tmp_path, text.encode())).errors
     assert error.line == 1
     assert "column 'citizen_id' appears twice (header fields 2 and 12)" in error.reason
+    assert rows.reason == "the header is wrong, so no data was read: lines 2-2 not loaded"
 
 
 def test_your_own_column_names(tmp_path: Path) -> None:

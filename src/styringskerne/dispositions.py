@@ -9,6 +9,7 @@ below 1 and are weighted by it everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
@@ -39,9 +40,15 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) 
         )
 
 
+@functools.lru_cache(maxsize=65536)
+def _spelled(citizen_id: str) -> str:
+    return normalise_citizen_id(citizen_id)
+
+
 def _to_citizen_id(value: str) -> str:
-    # One citizen, one id: a CPR number typed with or without a dash is stored one way.
-    return normalise_citizen_id(value) if isinstance(value, str) else value
+    # One citizen, one id: a CPR number typed with or without a dash is stored one way. Ids
+    # repeat over a citizen's dispositions, so each distinct id is looked at once.
+    return _spelled(value) if isinstance(value, str) else value
 
 
 def _masked_repr(value: str) -> str:

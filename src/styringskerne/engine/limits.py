@@ -26,6 +26,8 @@ __all__ = ["MAX_ORE", "check_cost_limit"]
 # float64 has a 53-bit mantissa: an estimate within this margin of the limit could be either
 # side of it, so such a query is refused too.
 _FLOAT_LIMIT: Final = float(MAX_ORE) * (1 - 1e-9)
+_BLOCK: Final = 1 << 17
+"""Segments bounded at a time: the temporaries stay small."""
 
 
 def _units_until(columns: SegmentColumns, rows: slice, last_day: int) -> NDArray[np.float64]:
@@ -41,20 +43,26 @@ def _units_until(columns: SegmentColumns, rows: slice, last_day: int) -> NDArray
 def check_cost_limit(columns: SegmentColumns, last_day: int, rows: slice | None = None) -> None:
     """Refuse a query whose costs could leave the exact range.
 
+    Works through the segments in blocks, so it needs a few MiB whatever the ledger's size.
+
     Raises:
         AmountOverflowError: naming the largest segment (0-based row) and the limit.
     """
-    rows = slice(None) if rows is None else rows
-    if columns.numerator[rows].size == 0:
-        return
-    per_unit = np.abs(columns.numerator[rows].astype(np.float64)) / columns.denominator[rows]
-    costs = per_unit * _units_until(columns, rows, last_day)
-    total = float(costs.sum())
+    begin, end, _ = (rows or slice(None)).indices(len(columns))
+    total = 0.0
+    largest_cost, largest_row = 0.0, begin
+    for first in range(begin, end, _BLOCK):
+        block = slice(first, min(end, first + _BLOCK))
+        costs = np.abs(columns.numerator[block].astype(np.float64))
+        costs /= columns.denominator[block]
+        costs *= _units_until(columns, block, last_day)
+        total += float(costs.sum())
+        if costs.size and float(costs.max()) > largest_cost:
+            largest_cost, largest_row = float(costs.max()), first + int(np.argmax(costs))
     if total < _FLOAT_LIMIT:
         return
-    largest = int(np.argmax(costs)) + (rows.start or 0)
     raise AmountOverflowError(
         f"the costs asked for add up to about {total:.3e} øre, beyond the largest exact amount "
-        f"{format_max_amount()}; the largest is segment row {largest} "
-        f"({float(costs.max()):.3e} øre) — check its rate and quantity"
+        f"{format_max_amount()}; the largest is segment row {largest_row} "
+        f"({largest_cost:.3e} øre) — check its rate and quantity"
     )

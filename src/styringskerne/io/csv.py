@@ -16,6 +16,7 @@ and reason; one bad row never hides another.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -150,6 +151,16 @@ def read_dispositions(
     return dispositions_from_rows(table.rows, table.errors, rejected=rejected, catalogue=catalogue)
 
 
+# Exports repeat the same dates, prices and ids on many rows: each distinct text is parsed once.
+# The results are immutable, and a text that fails is not kept, so its error is raised again.
+_parse_day = functools.lru_cache(maxsize=8192)(parse_date)
+_parse_amount = functools.lru_cache(maxsize=8192)(Money.parse)
+_parse_unit = functools.lru_cache(maxsize=256)(Unit.parse)
+_parse_quantity = functools.lru_cache(maxsize=1024)(to_quantity)
+_parse_probability = functools.lru_cache(maxsize=1024)(to_probability)
+_citizen_id = functools.lru_cache(maxsize=65536)(normalise_citizen_id)
+
+
 def _segment_of_row(
     line: int, fields: Mapping[str, str], catalogue: ServiceCatalogue
 ) -> tuple[PriceSegment | None, list[RowError]]:
@@ -168,14 +179,16 @@ def _segment_of_row(
                 f"account or use one of {', '.join(s.code for s in catalogue)}",
             )
         )
-    start = _parse_field(line, "start", fields["start"], parse_date, row_errors)
+    start = _parse_field(line, "start", fields["start"], _parse_day, row_errors)
     end = (
-        _parse_field(line, "end", fields["end"], parse_date, row_errors) if fields["end"] else None
+        _parse_field(line, "end", fields["end"], _parse_day, row_errors) if fields["end"] else None
     )
-    unit = _parse_field(line, "unit", fields["unit"], Unit.parse, row_errors)
-    rate = _parse_field(line, "rate", fields["rate"], Money.parse, row_errors)
-    quantity = _parse_field(line, "quantity", fields["quantity"] or "1", to_quantity, row_errors)
-    _parse_field(line, "probability", fields["probability"] or "1", to_probability, row_errors)
+    unit = _parse_field(line, "unit", fields["unit"], _parse_unit, row_errors)
+    rate = _parse_field(line, "rate", fields["rate"], _parse_amount, row_errors)
+    quantity = _parse_field(
+        line, "quantity", fields["quantity"] or "1", _parse_quantity, row_errors
+    )
+    _parse_field(line, "probability", fields["probability"] or "1", _parse_probability, row_errors)
     if row_errors or not start or not unit or rate is None or quantity is None:
         return None, row_errors
     try:
@@ -199,13 +212,14 @@ def dispositions_from_rows(
     rather than loaded without it.
     """
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    codes = {service.code.upper(): service.code for service in catalogue}  # sel108 is SEL108
     errors = list(errors)
     groups: dict[str, list[_SegmentRow]] = {}
     failed: dict[str, int] = dict(rejected or {})
     for line, given in rows:
         fields = dict(given)
-        fields["citizen_id"] = normalise_citizen_id(fields["citizen_id"])
-        fields["service"] = catalogue.canonical_code(fields["service"])
+        fields["citizen_id"] = _citizen_id(fields["citizen_id"])
+        fields["service"] = codes.get(fields["service"].strip().upper(), fields["service"])
         segment, row_errors = _segment_of_row(line, fields, catalogue)
         key = fields["disposition_id"]
         if row_errors or segment is None:
@@ -288,8 +302,8 @@ def read_actuals(
             for name in ACTUAL_COLUMNS
             if not fields[name]
         ]
-        day = _parse_field(line, "date", fields["date"], parse_date, row_errors)
-        amount = _parse_field(line, "amount", fields["amount"], Money.parse, row_errors)
+        day = _parse_field(line, "date", fields["date"], _parse_day, row_errors)
+        amount = _parse_field(line, "amount", fields["amount"], _parse_amount, row_errors)
         if row_errors or day is None or amount is None:
             errors.extend(row_errors)
             continue
@@ -418,7 +432,7 @@ def read_budget(
             for name in BUDGET_COLUMNS
             if not fields[name]
         ]
-        amount = _parse_field(line, "budget", fields["budget"], Money.parse, row_errors)
+        amount = _parse_field(line, "budget", fields["budget"], _parse_amount, row_errors)
         account = fields["account"]
         if account in seen:
             row_errors.append(
