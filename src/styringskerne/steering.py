@@ -1,7 +1,7 @@
 """Steering models between authority and provider (styringsmodeller: BUM og rammestyring).
 
-Seed 003, chapter 3, and DOMAIN § 9: a continuum of how a provider's budget follows the
-activity the authority (bestiller) orders from it (udfører):
+VIVE 2018 (*Det specialiserede voksenområde*), chapter 3: a continuum of how a provider's
+budget follows the activity the authority (bestiller) orders from it (udfører):
 
 1. :class:`ActivityBased` (BUM): the authority pays the tariff for every citizen-day ordered
    (internal settlement, intern afregning); the provider's budget moves with activity.

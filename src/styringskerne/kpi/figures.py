@@ -1,6 +1,6 @@
 """Key figures (styringsnøgletal) from the disposition ledger, each with its definition.
 
-Seed 003, chapter 7, and DOMAIN § 12. Every figure is computed on the ledger's arrays for all
+VIVE 2018, chapter 7 (styringsnøgletal). Every figure is computed on the ledger's arrays for all
 groups at once and returned as plain dictionaries keyed by the group (service, provider,
 account, …). Counts are of distinct citizens; dispositions with probability 0 and one-off
 payments are not "in service". Full-year persons (helårspersoner) weigh each day by the

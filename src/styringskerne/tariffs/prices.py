@@ -145,7 +145,7 @@ class Tariff:
         prices: one or more :class:`TariffPrice`; at most one per date.
         bill_departure_day: ``False`` to leave the last day of a closed stay unbilled, for a
             municipality that bills the arrival day but not the departure day. The library's
-            default is both days inclusive (DOMAIN § 2).
+            default is both days inclusive, as case systems record them.
 
     Examples:
         >>> tariff = Tariff(code="Bo 108", unit="day", prices=(

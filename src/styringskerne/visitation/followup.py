@@ -58,7 +58,7 @@ CRITERIA: Final = (
     "young_in_temporary_placement",
     "no_follow_up_for_years",
 )
-"""Ikast-Brande's six criteria for flexible follow-up (DOMAIN § 11)."""
+"""Ikast-Brande's six criteria for flexible follow-up (VIVE 2018, chapter 4)."""
 
 
 def add_months_to_days(days: NDArray[np.int64], months: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -331,7 +331,7 @@ def follow_up_status(
 class FlexibleFollowUp:
     """Ikast-Brande's flexible follow-up (fleksibel opfølgning) as a rule set.
 
-    A case is selected for next year's follow-up if any criterion holds (DOMAIN § 11):
+    A case is selected for next year's follow-up if any criterion holds (VIVE 2018, ch. 4):
     its functional level changed; it is in the highest tariff group (support in own home: the
     two highest); the citizen or relatives ask; it is in a political priority group; the
     citizen is 18–23 in a temporary placement; or it has had no follow-up for four years.
