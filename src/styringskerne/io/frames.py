@@ -38,10 +38,10 @@ from styringskerne.io.csv import (
 from styringskerne.io.source import ColumnMapping, header_names, missing_or_unknown, not_read
 
 __all__ = [
-    "cell_text",
     "dispositions_from_arrow",
     "dispositions_from_pandas",
     "dispositions_from_records",
+    "dispositions_from_rows_of_cells",
 ]
 
 KRONER_COLUMNS: Final = frozenset({"rate", "amount", "budget"})
@@ -99,7 +99,7 @@ def _date_text(value: dt.datetime) -> str:
     return value.date().isoformat()
 
 
-def cell_text(column: str, value: Any) -> str:
+def _cell_text(column: str, value: Any) -> str:
     """A cell as the text the CSV checks expect.
 
     Raises:
@@ -119,8 +119,6 @@ def cell_text(column: str, value: Any) -> str:
         return _date_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if column in _ORE_ALTERNATIVES and isinstance(value, int):
-        return str(value)
     return str(value)
 
 
@@ -139,7 +137,7 @@ def _fields(names: Sequence[str], record: Sequence[Any]) -> tuple[dict[str, str]
     errors: list[RowError] = []
     for name, value in zip(names, record, strict=True):
         try:
-            text = cell_text(name, value).strip()
+            text = _cell_text(name, value).strip()
             if name in _ORE_ALTERNATIVES and text:
                 text = _ore_text(text)
         except _RefusedCellError as refused:
