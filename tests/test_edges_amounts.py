@@ -56,6 +56,16 @@ def test_a_bare_number_is_refused_wherever_kroner_are_meant(make: object) -> Non
         assert make(value) is not None
 
 
+def test_amounts_by_name_follow_the_same_rule() -> None:
+    from styringskerne.forecast.forecast import Snapshot, make_forecast
+
+    snapshot = Snapshot(as_of=D(2024, 3, 31), ledger=DispositionLedger([]))
+    forecast = make_forecast(snapshot, budget={"5.38.50": "300.000,00"})
+    assert forecast.budget["5.38.50"] == Money.of("300000")
+    with pytest.raises(MoneyError, match="'amount for 5.38.50' is a bare int"):
+        make_forecast(snapshot, budget={"5.38.50": 300_000})  # type: ignore[dict-item]
+
+
 @pytest.mark.parametrize(
     ("text", "ore"),
     [

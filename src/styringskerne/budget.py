@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -29,7 +28,7 @@ import numpy as np
 from styringskerne.core.calendar import BudgetYear, _check_date, _check_optional_date
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
-from styringskerne.core.money import Money, to_money
+from styringskerne.core.money import Money, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.forecast.forecast import Forecast, own_segments, sub_area_codes
 from styringskerne.kpi.figures import days_in_service
@@ -190,10 +189,6 @@ class BudgetChange:
             )
 
 
-def _read_only(values: Mapping[str, Money]) -> Mapping[str, Money]:
-    return MappingProxyType({name: Money.of(amount) for name, amount in sorted(values.items())})
-
-
 @masked_repr
 @attrs.frozen(kw_only=True)
 class BudgetFrame:
@@ -210,7 +205,7 @@ class BudgetFrame:
     """
 
     year: int
-    original: Mapping[str, Money] = attrs.field(converter=_read_only)
+    original: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     changes: tuple[BudgetChange, ...] = ()
 
     @classmethod
@@ -242,7 +237,7 @@ class BudgetFrame:
                 result[change.from_sub_area] = (
                     result.get(change.from_sub_area, Money(0)) - change.amount
                 )
-        return _read_only(result)
+        return to_money_mapping(result)
 
     @property
     def total(self) -> Money:

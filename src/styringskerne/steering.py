@@ -35,7 +35,7 @@ from styringskerne.core.calendar import BudgetYear, day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
-from styringskerne.core.money import Money, MoneyLike, to_money
+from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction, to_quantity
 from styringskerne.engine import UNIT_ONCE, grouped_interval_costs
 from styringskerne.engine.columns import readonly
@@ -191,10 +191,6 @@ def _monthly_frames(activity: Activity, frames: Mapping[str, Money]) -> Matrix:
     return result
 
 
-def _money_map(values: Mapping[str, MoneyLike]) -> Mapping[str, Money]:
-    return MappingProxyType({key: Money.of(value) for key, value in values.items()})
-
-
 @masked_repr
 @attrs.frozen
 class ActivityBased:
@@ -231,7 +227,7 @@ class ActivityBasedWithFixedFrame:
             costs, e.g. the package price's share).
     """
 
-    frames: Mapping[str, Money] = attrs.field(converter=_money_map)
+    frames: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     variable_share: Fraction = attrs.field(converter=_share)
     name: str = "activity-based with a fixed frame"
 
@@ -254,7 +250,7 @@ class ActivityBasedWithFixedFrame:
 class Frame:
     """Pure frame steering (rammestyring): a fixed frame, not adjusted with activity."""
 
-    frames: Mapping[str, Money] = attrs.field(converter=_money_map)
+    frames: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     name: str = "frame"
 
     def run(self, activity: Activity) -> SteeringResult:
@@ -304,7 +300,7 @@ class RegulatedFrame:
         dialogues: the dates of recorded dialogues with each provider.
     """
 
-    frames: Mapping[str, Money] = attrs.field(converter=_money_map)
+    frames: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     funded_days: Mapping[str, int]
     hours_per_day: Fraction = attrs.field(converter=to_quantity)
     hourly_price: Money = attrs.field(converter=to_money)

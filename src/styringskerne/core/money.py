@@ -15,9 +15,10 @@ the library forms is checked against it (:class:`AmountOverflowError`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Final, TypeAlias
 
 import attrs
@@ -34,6 +35,7 @@ __all__ = [
     "format_max_amount",
     "round_half_even",
     "to_money",
+    "to_money_mapping",
 ]
 
 MoneyLike: TypeAlias = "Money | Decimal | str"
@@ -339,3 +341,19 @@ def bare_number_message(field: str, value: int | float) -> str:
 def to_money(value: MoneyLike) -> Money:
     """Converter for attrs fields: :meth:`Money.of` as a plain function."""
     return Money.of(value)
+
+
+def to_money_mapping(values: Mapping[str, MoneyLike]) -> Mapping[str, Money]:
+    """Amounts by name (a budget per sub-area, a frame per provider) as a read-only mapping,
+    sorted by name, every value read by the one amount rule of :meth:`Money.of`.
+
+    Examples:
+        >>> dict(to_money_mapping({"5.38.52": "300.000,00", "5.38.50": Money(100)}))
+        {'5.38.50': Money('1.00'), '5.38.52': Money('300000.00')}
+    """
+    return MappingProxyType(
+        {
+            name: Money.of(value, field=f"amount for {name}")
+            for name, value in sorted(values.items())
+        }
+    )

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any, Final, Literal, cast
 
 import attrs
@@ -41,7 +40,7 @@ from styringskerne.core.calendar import day_number
 from styringskerne.core.cpr import mask_id, mask_text
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_data, masked_repr
-from styringskerne.core.money import Money
+from styringskerne.core.money import Money, to_money_mapping
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
 from styringskerne.forecast.forecast import (
     Forecast,
@@ -108,10 +107,6 @@ class ChangeItem:
     label: str = ""
 
 
-def _read_only(values: Mapping[str, Money]) -> Mapping[str, Money]:
-    return MappingProxyType(dict(sorted(values.items())))
-
-
 @masked_repr
 @attrs.frozen(kw_only=True)
 class ChangeExplanation:
@@ -123,7 +118,7 @@ class ChangeExplanation:
         cases_on_the_way: cases without an amount yet, from the current snapshot.
     """
 
-    sub_area_changes: Mapping[str, Money] = attrs.field(converter=_read_only)
+    sub_area_changes: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     items: tuple[ChangeItem, ...]
     cases_on_the_way: tuple[Any, ...] = ()
 

@@ -33,7 +33,7 @@ from styringskerne.core.calendar import BudgetYear, _check_date
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_data, masked_repr
-from styringskerne.core.money import Money, to_money
+from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.engine import group_sum
 from styringskerne.forecast.transitions import (
@@ -65,10 +65,6 @@ LINE_KINDS: Final[tuple[LineKind, ...]] = (
     "estimate",
     "buffer",
 )
-
-
-def _read_only(amounts: Mapping[str, Money]) -> Mapping[str, Money]:
-    return MappingProxyType(dict(sorted(amounts.items())))
 
 
 def _read_only_names(names: Mapping[str, str]) -> Mapping[str, str]:
@@ -213,7 +209,7 @@ class ForecastLine:
 
     kind: LineKind
     label: str
-    amounts: Mapping[str, Money] = attrs.field(converter=_read_only)
+    amounts: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
     assumptions: str = ""
 
     @property
@@ -300,7 +296,7 @@ class Forecast:
     as_of: dt.date
     year: int
     lines: tuple[ForecastLine, ...]
-    budget: Mapping[str, Money] = attrs.field(factory=dict, converter=_read_only)
+    budget: Mapping[str, Money] = attrs.field(factory=dict, converter=to_money_mapping)
     cases_on_the_way: tuple[CaseOnTheWay, ...] = ()
     paid_by_others: Money = attrs.field(factory=Money.zero)
     """Dispositions in the ledger that another municipality pays: left out, shown for
@@ -320,7 +316,7 @@ class Forecast:
     @property
     def expected(self) -> Mapping[str, Money]:
         """Expected accounts per sub-area: the sum of the lines."""
-        return _read_only(
+        return to_money_mapping(
             {
                 name: Money.total(line.amounts.get(name, Money(0)) for line in self.lines)
                 for name in self.sub_areas
@@ -420,7 +416,7 @@ def make_forecast(
     snapshot: Snapshot,
     *,
     year: int | None = None,
-    budget: Mapping[str, Money] | None = None,
+    budget: Mapping[str, MoneyLike] | None = None,
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
     catalogue: ServiceCatalogue | None = None,
@@ -503,7 +499,7 @@ def forecast_series(
     snapshots: Iterable[Snapshot],
     *,
     year: int,
-    budget: Mapping[str, Money] | None = None,
+    budget: Mapping[str, MoneyLike] | None = None,
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
 ) -> tuple[Forecast, ...]:
