@@ -111,6 +111,16 @@ def test_a_missing_budget_is_flagged_not_zero() -> None:
     }
     assert data["sub_areas"]["5.38.50"]["deviation"] == "0.00"
     assert data["total"]["deviation"] is None
+    # The reports built on the forecast leave the cells empty too (Boks 7.2 shape).
+    report = quarterly_report(forecast, ledger)
+    by_name = {row[0]: row for row in report.rows}
+    assert by_name["5.38.52"][2:5] == (None, Money.of("366000"), None)
+    assert by_name["5.38.50"][4] == Money(0)
+    assert by_name["Total"][4] is None
+    assert report.notes == (
+        "No budget for 5.38.52: their deviation and the total deviation are left empty, "
+        "not computed against 0.",
+    )
 
 
 def test_reports_group_citizens_as_the_forecast_does() -> None:

@@ -346,6 +346,14 @@ class Forecast:
         expected = self.expected
         return tuple(name for name in self.sub_areas if name not in self.budget and expected[name])
 
+    def budget_for(self, sub_area: str) -> Money | None:
+        """The budget of a sub-area, or ``None`` when it is in :attr:`budget_missing`.
+
+        Every output of a forecast (JSON, tables, reports) shows a budget through this, so a
+        missing budget is never printed as 0.
+        """
+        return None if sub_area in self.budget_missing else self.budget.get(sub_area, Money(0))
+
     def deviation(self, sub_area: str | None = None) -> Money:
         """Expected − budget for a sub-area, or for the whole area (positive = overspend)."""
         if sub_area is None:
@@ -385,10 +393,7 @@ class Forecast:
             "total": row(None if missing else self.total_budget, self.total_expected),
             "budget_missing": list(missing),
             "sub_areas": {
-                name: row(
-                    None if name in missing else self.budget.get(name, Money(0)), expected[name]
-                )
-                for name in self.sub_areas
+                name: row(self.budget_for(name), expected[name]) for name in self.sub_areas
             },
             "paid_by_others": self.paid_by_others.to_string(),
             "lines": [

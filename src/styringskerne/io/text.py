@@ -74,15 +74,17 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
     sign = -1 if overspend_negative else 1
     expected = forecast.expected
     missing = forecast.budget_missing
-    rows = [
-        [
-            name,
-            "no budget" if name in missing else _kroner(forecast.budget.get(name, Money(0))),
-            _kroner(expected[name]),
-            "-" if name in missing else _kroner(forecast.deviation(name) * sign),
-        ]
-        for name in forecast.sub_areas
-    ]
+    rows = []
+    for name in forecast.sub_areas:
+        budget = forecast.budget_for(name)
+        rows.append(
+            [
+                name,
+                "no budget" if budget is None else _kroner(budget),
+                _kroner(expected[name]),
+                "-" if budget is None else _kroner((expected[name] - budget) * sign),
+            ]
+        )
     rows.append(
         [
             "Total",

@@ -191,6 +191,20 @@ def _citizens_by_sub_area(
     return {name: int(count) for name, count in zip(names, counts.tolist(), strict=True)}
 
 
+def _deviation(expected: Money, budget: Money | None, sign: int) -> Money | None:
+    """Expected − budget (times ``sign`` for print), or no figure when there is no budget."""
+    return None if budget is None else (expected - budget) * sign
+
+
+def _missing_budget_notes(forecast: Forecast) -> tuple[str, ...]:
+    if not forecast.budget_missing:
+        return ()
+    return (
+        f"No budget for {', '.join(forecast.budget_missing)}: their deviation and the total "
+        "deviation are left empty, not computed against 0.",
+    )
+
+
 def quarterly_report(
     forecast: Forecast,
     ledger: DispositionLedger,
@@ -210,14 +224,14 @@ def quarterly_report(
     rows: list[tuple[Cell, ...]] = []
     expected = forecast.expected
     for name in forecast.sub_areas:
-        budget = forecast.budget.get(name, Money(0))
+        budget = forecast.budget_for(name)
         rows.append(
             (
                 name,
                 citizens.get(name, 0),
                 budget,
                 expected[name],
-                (expected[name] - budget) * sign,
+                _deviation(expected[name], budget, sign),
                 last_year.get(name),
             )
         )
@@ -228,7 +242,7 @@ def quarterly_report(
             sum(citizens.values()),
             total_budget,
             forecast.total_expected,
-            (forecast.total_expected - total_budget) * sign,
+            None if forecast.budget_missing else (forecast.total_expected - total_budget) * sign,
             Money.total(last_year.values()) if last_year else None,
         )
     )
@@ -244,6 +258,7 @@ def quarterly_report(
             f"Accounts {forecast.year - 1}",
         ),
         rows=rows,
+        notes=_missing_budget_notes(forecast),
     )
 
 
@@ -269,13 +284,13 @@ def management_report(
     rows: list[tuple[Cell, ...]] = []
     expected = forecast.expected
     for name in forecast.sub_areas:
-        budget = forecast.budget.get(name, Money(0))
+        budget = forecast.budget_for(name)
         rows.append(
             (
                 name,
                 budget,
                 expected[name],
-                expected[name] - budget,
+                _deviation(expected[name], budget, 1),
                 change.sub_area_changes.get(name, Money(0)),
                 inflow.get(name, 0),
                 outflow.get(name, 0),
@@ -293,7 +308,10 @@ def management_report(
             "Outflow this month",
         ),
         rows=rows,
-        notes=(f"Unexplained residual of the change: {change.residual}",),
+        notes=(
+            f"Unexplained residual of the change: {change.residual}",
+            *_missing_budget_notes(forecast),
+        ),
     )
 
 
