@@ -30,9 +30,10 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
-from styringskerne.forecast.forecast import Forecast, own_segments, sub_area_codes
+from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.figures import days_in_service
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.subareas import own_segments, sub_area_codes
 
 __all__ = [
     "Action",

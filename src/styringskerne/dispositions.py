@@ -139,6 +139,11 @@ class Disposition:
         granting_area: the sector area that granted it (bevilgende område), for cross-sector
             solutions; ``None`` when not recorded.
         paying_area: the sector area that pays (betalende område); ``None`` when not recorded.
+        household: the household (husstand) a child or youth belongs to: the state refund for
+            very expensive single cases sums the spend of children under 18 and youths 18–22
+            of one household (serviceloven § 176, stk. 2). ``None`` for everyone else.
+        birth_date: the citizen's birth date (fødselsdato) when the id is not a CPR number;
+            with a CPR number it must agree with the number.
         account: account key; ``None`` takes the service's default from the catalogue.
         probability: 1 for a granted service, below 1 for an expected one.
 
@@ -163,8 +168,17 @@ class Disposition:
     payer: str | None = None
     granting_area: str | None = None
     paying_area: str | None = None
+    household: str | None = None
+    birth_date: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
 
     def __attrs_post_init__(self) -> None:
+        if self.birth_date is not None and is_cpr_shaped(self.citizen_id):
+            from_cpr = cpr_birth_date(self.citizen_id)
+            if from_cpr != self.birth_date:
+                raise DispositionError(
+                    f"disposition {self.id!r}: 'birth_date' {self.birth_date.isoformat()} does "
+                    f"not agree with the CPR number {mask_id(self.citizen_id)}"
+                )
         if not self.segments:
             raise DispositionError(f"disposition {self.id!r} has no price segments")
         for earlier, later in itertools.pairwise(self.segments):
@@ -204,6 +218,8 @@ class Disposition:
         payer: str | None = None,
         granting_area: str | None = None,
         paying_area: str | None = None,
+        household: str | None = None,
+        birth_date: dt.date | None = None,
     ) -> Disposition:
         """A disposition with one price over its whole period."""
         price = TariffPrice(valid_from=start, rate=rate)
@@ -221,6 +237,8 @@ class Disposition:
             payer=payer,
             granting_area=granting_area,
             paying_area=paying_area,
+            household=household,
+            birth_date=birth_date,
         )
 
     @classmethod
@@ -240,6 +258,8 @@ class Disposition:
         payer: str | None = None,
         granting_area: str | None = None,
         paying_area: str | None = None,
+        household: str | None = None,
+        birth_date: dt.date | None = None,
     ) -> Disposition:
         """A disposition priced by a tariff: one segment per price in force in its period."""
         if end is not None and end < start:
@@ -259,6 +279,8 @@ class Disposition:
             payer=payer,
             granting_area=granting_area,
             paying_area=paying_area,
+            household=household,
+            birth_date=birth_date,
         )
 
     def with_price_from(self, day: dt.date, rate: MoneyLike) -> Disposition:

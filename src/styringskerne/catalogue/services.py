@@ -45,6 +45,8 @@ class ServiceType:
         groups: optional grouping numbers of the chart of accounts.
         ladder_step: step on the intervention ladder (indsatstrappe), 1 = least intrusive.
         kind: ``"ladder"``, ``"day"`` (day service) or ``"other"``.
+        refund_176: whether its spend counts towards the state refund for very expensive
+            single cases (statsrefusion, serviceloven § 176); ``False`` when absent.
     """
 
     code: str = attrs.field(validator=attrs.validators.min_len(1))
@@ -55,12 +57,20 @@ class ServiceType:
     groups: tuple[str, ...] = attrs.field(default=(), converter=_to_str_tuple)
     ladder_step: int | None = attrs.field(default=None)
     kind: ServiceKind = attrs.field(default="other")
+    refund_176: bool = attrs.field(default=False)
 
     @kind.validator
     def _check_kind(self, attribute: attrs.Attribute[str], value: str) -> None:
         if value not in _KINDS:
             raise StyringskerneError(
                 f"service {self.code!r}: 'kind' must be one of {'|'.join(_KINDS)} (got {value!r})"
+            )
+
+    @refund_176.validator
+    def _check_refund(self, attribute: attrs.Attribute[bool], value: object) -> None:
+        if not isinstance(value, bool):
+            raise StyringskerneError(
+                f"service {self.code!r}: 'refund_176' must be true or false (got {value!r})"
             )
 
     @ladder_step.validator
@@ -126,7 +136,7 @@ class ServiceCatalogue:
             except TypeError as error:
                 raise StyringskerneError(
                     f"{source}: service {index}: {error}; fields are code, name, danish_name, "
-                    "paragraph, account, groups, ladder_step, kind"
+                    "paragraph, account, groups, ladder_step, kind, refund_176"
                 ) from error
         return cls(tuple(services))
 

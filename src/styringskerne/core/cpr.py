@@ -23,6 +23,7 @@ from styringskerne.core.masking import (
 
 __all__ = [
     "age_on",
+    "birthday",
     "cpr_birth_date",
     "is_cpr_shaped",
     "mask_id",
@@ -120,3 +121,16 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
         )
     years: int = relativedelta(on, birth_date).years
     return years
+
+
+def birthday(birth_date: dt.date, age: int) -> dt.date:
+    """The day a person turns ``age`` (fødselsdag); a 29 February birthday counts from 1 March.
+
+    Examples:
+        >>> birthday(dt.date(2004, 2, 29), 67)
+        datetime.date(2071, 3, 1)
+    """
+    try:
+        return birth_date.replace(year=birth_date.year + age)
+    except ValueError:
+        return dt.date(birth_date.year + age, 3, 1)

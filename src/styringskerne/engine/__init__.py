@@ -5,7 +5,13 @@ amounts int64 øre, units and groups small integer codes. No function loops in P
 segments or days, and no segments × days matrix is built.
 """
 
-from styringskerne.engine.aggregate import add_into, exact_sum, fraction_sums, group_sum
+from styringskerne.engine.aggregate import (
+    add_into,
+    exact_sum,
+    fraction_sums,
+    group_sum,
+    largest_remainder,
+)
 from styringskerne.engine.columns import (
     UNIT_CODES,
     UNIT_DAY,
@@ -23,6 +29,7 @@ from styringskerne.engine.projection import (
     cumulative_at,
     grouped_interval_costs,
     interval_costs,
+    windowed_interval_costs,
 )
 
 __all__ = [
@@ -45,5 +52,7 @@ __all__ = [
     "group_sum",
     "grouped_interval_costs",
     "interval_costs",
+    "largest_remainder",
     "rounded_ratio",
+    "windowed_interval_costs",
 ]

@@ -8,10 +8,10 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.core.errors import AmountOverflowError
+from styringskerne.core.errors import AmountOverflowError, StyringskerneError
 from styringskerne.core.limits import MAX_ORE, format_max_amount
 
-__all__ = ["add_into", "exact_sum", "fraction_sums", "group_sum"]
+__all__ = ["add_into", "exact_sum", "fraction_sums", "group_sum", "largest_remainder"]
 
 _FLOAT_EXACT: Final = 2**53
 """Integers below this are exact in float64, and so are sums that stay below it."""
@@ -102,4 +102,61 @@ def fraction_sums(
     np.add.at(sums, inverse.ravel(), np.asarray(numerators, dtype=np.int64))
     for (group, denominator), total in zip(distinct.tolist(), sums.tolist(), strict=True):
         result[group] = result.get(group, Fraction(0)) + Fraction(total, denominator)
+    return result
+
+
+def largest_remainder(
+    groups: NDArray[np.integer], weights: NDArray[np.integer], totals: NDArray[np.integer]
+) -> NDArray[np.int64]:
+    """Split each group's total over its parts in proportion to their weights, exactly.
+
+    Each part gets the whole øre of its share; the øre left over go one each to the parts
+    with the largest remainders (ties: the earlier part), so the parts of a group add up to
+    its total to the øre (largest-remainder rule). Weights must be >= 0; a group with a
+    non-zero total needs a positive weight sum.
+
+    Args:
+        groups: each part's group code in ``0 … len(totals) − 1``.
+        weights: each part's weight, int64 >= 0.
+        totals: the amount to split per group, int64 øre (negative amounts split as their
+            magnitude, then take the sign).
+
+    Raises:
+        StyringskerneError: if a weight is negative, or a group has a total but no weight.
+    """
+    codes = np.asarray(groups, dtype=np.int64)
+    weight = np.asarray(weights, dtype=np.int64)
+    total = np.asarray(totals, dtype=np.int64)
+    if weight.size and int(weight.min()) < 0:
+        raise StyringskerneError("largest_remainder: weights must be >= 0")
+    weight_sums = group_sum(codes, weight, total.size)
+    empty = (weight_sums == 0) & (total != 0)
+    if empty.any():
+        group = int(np.flatnonzero(empty)[0])
+        raise StyringskerneError(
+            f"largest_remainder: group {group} has a total of {int(total[group])} øre to split "
+            "but no weight to split it by"
+        )
+    magnitude = np.abs(total)[codes]
+    sums = np.where(weight_sums == 0, 1, weight_sums)[codes]
+    largest = int(magnitude.max(initial=0)) * int(weight.max(initial=0))
+    if largest <= MAX_ORE:
+        product = magnitude * weight
+        floor = product // sums
+        remainder = product - floor * sums
+    else:  # beyond int64: the few products are formed as Python integers
+        exact = magnitude.astype(object) * weight.astype(object)
+        floor_exact = exact // sums.astype(object)
+        floor = floor_exact.astype(np.int64)
+        remainder_exact = exact - floor_exact * sums.astype(object)
+        # Remainders are below the weight sum, which fits int64.
+        remainder = remainder_exact.astype(np.int64)
+    left = np.abs(total) - group_sum(codes, floor, total.size)
+    order = np.lexsort((np.arange(codes.size), -remainder, codes))
+    sorted_codes = codes[order]
+    first_of_group = np.searchsorted(sorted_codes, sorted_codes, side="left")
+    rank = np.arange(codes.size) - first_of_group
+    extra = np.zeros(codes.size, dtype=np.int64)
+    extra[order] = (rank < left[sorted_codes]).astype(np.int64)
+    result: NDArray[np.int64] = (floor + extra) * np.sign(total)[codes]
     return result

@@ -106,3 +106,42 @@ def costs_between(
         values = _cumulative(columns, rows, np.stack([first[rows], stop[rows]], axis=1))
         result[rows] = values[:, 1] - values[:, 0]
     return result
+
+
+def windowed_interval_costs(
+    columns: SegmentColumns,
+    rows: NDArray[np.int64],
+    first_days: NDArray[np.int64],
+    stop_days: NDArray[np.int64],
+    boundaries: object,
+) -> Int64Array:
+    """Costs of pieces of segments in each interval between boundaries: shape (pieces, K − 1).
+
+    Piece ``j`` is segment ``rows[j]`` cut to its own window ``[first_days[j], stop_days[j])``
+    (an age limit, a change of household). Cost stays rounded from the segment's own start,
+    so the pieces of one segment add up exactly to the segment's cost.
+    """
+    days = _check_boundaries(boundaries)
+    index = np.asarray(rows, dtype=np.int64)
+    first = np.asarray(first_days, dtype=np.int64)
+    stop = np.maximum(np.asarray(stop_days, dtype=np.int64), first)
+    result = np.empty((index.size, days.size - 1), dtype=np.int64)
+    if index.size == 0:
+        return result
+    check_cost_limit(columns, int(days[-1]))
+    for part in _chunks(index.size, days.size):
+        chosen = index[part]
+        clipped = np.clip(days[None, :], first[part, None], stop[part, None])
+        cumulative = cumulative_cost(
+            day=clipped,
+            start=columns.start[chosen, None],
+            stop=columns.stop[chosen, None],
+            unit=columns.unit[chosen, None],
+            numerator=columns.numerator[chosen, None],
+            denominator=columns.denominator[chosen, None],
+            start_month=columns.start_month[chosen, None],
+            start_month_offset=columns.start_month_offset[chosen, None],
+            start_month_days=columns.start_month_days[chosen, None],
+        )
+        result[part] = np.diff(cumulative, axis=1)
+    return result

@@ -42,16 +42,10 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money_mapping
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
-from styringskerne.forecast.forecast import (
-    Forecast,
-    Snapshot,
-    make_forecast,
-    own_segments,
-    sub_area_codes,
-    sub_area_of,
-)
+from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
 from styringskerne.forecast.transitions import ColourRule, elderly_outflow, youth_amounts
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.subareas import own_segments, sub_area_codes, sub_area_of
 
 __all__ = [
     "REASONS",

@@ -28,7 +28,7 @@ from styringskerne.core.calendar import (
     _check_optional_date,
     day_number,
 )
-from styringskerne.core.cpr import cpr_birth_date, is_cpr_shaped, mask_id
+from styringskerne.core.cpr import birthday, cpr_birth_date, is_cpr_shaped, mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money, to_money
@@ -39,14 +39,6 @@ from styringskerne.ledger.ledger import DispositionLedger
 __all__ = ["Colour", "ColourRule", "YouthTransition", "elderly_outflow", "youth_amounts"]
 
 Colour = Literal["red", "yellow", "green"]
-
-
-def _birthday(birth_date: dt.date, age: int) -> dt.date:
-    """The day a person turns ``age``; a 29 February birthday counts from 1 March."""
-    try:
-        return birth_date.replace(year=birth_date.year + age)
-    except ValueError:
-        return dt.date(birth_date.year + age, 3, 1)
 
 
 @masked_repr
@@ -116,7 +108,7 @@ class YouthTransition:
         """The expected transition date: given, or the 18th (23rd with aftercare) birthday."""
         if self.transition_date is not None:
             return self.transition_date
-        return _birthday(self.birth_date, 23 if self.aftercare else 18)
+        return birthday(self.birth_date, 23 if self.aftercare else 18)
 
     def probability_under(self, rule: ColourRule) -> Fraction:
         """The probability of transition: given directly, or from the colour by ``rule``."""
@@ -187,7 +179,7 @@ def elderly_outflow(
         if born is None and is_cpr_shaped(key):
             born = cpr_birth_date(key)
         if born is not None:
-            threshold[index] = max(day_number(_birthday(born, age)), first_of_year)
+            threshold[index] = max(day_number(birthday(born, age)), first_of_year)
     BudgetYear(year)  # validates the year
     payer_codes, payers = ledger.groups("payer")
     own = np.array([str(p) == "" for p in payers.tolist()], dtype=bool)[payer_codes]

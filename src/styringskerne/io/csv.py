@@ -16,6 +16,7 @@ and reason; one bad row never hides another.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -65,9 +66,17 @@ DISPOSITION_COLUMNS: Final = (
     "probability",
 )
 ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
-OPTIONAL_DISPOSITION_COLUMNS: Final = ("payer", "granting_area", "paying_area")
+OPTIONAL_DISPOSITION_COLUMNS: Final = (
+    "payer",
+    "granting_area",
+    "paying_area",
+    "household",
+    "birth_date",
+)
 """Columns a dispositions file may add: ``payer``, the paying municipality when another pays;
-``granting_area`` and ``paying_area``, the sector areas of a cross-sector solution."""
+``granting_area`` and ``paying_area``, the sector areas of a cross-sector solution;
+``household``, the household of a child or youth (summed for the state refund, serviceloven
+§ 176, stk. 2); ``birth_date``, the birth date when the citizen id is not a CPR number."""
 _OPTIONAL: Final = frozenset(
     {"end", "account", "provider", "quantity", "probability", *OPTIONAL_DISPOSITION_COLUMNS}
 )
@@ -130,7 +139,8 @@ def read_dispositions(
     """Read a dispositions CSV: the dispositions that loaded and every rejected row.
 
     The header may add the optional columns ``payer`` (the paying municipality when another
-    municipality pays), ``granting_area`` and ``paying_area``. ``columns`` maps your own header
+    municipality pays), ``granting_area``, ``paying_area``, ``household`` and ``birth_date``
+    (see :data:`OPTIONAL_DISPOSITION_COLUMNS`). ``columns`` maps your own header
     names to these; ``encoding`` overrides the guess (UTF-8, UTF-16 with a BOM, Windows-1252).
 
     Raises:
@@ -189,6 +199,8 @@ def _segment_of_row(
         line, "quantity", fields["quantity"] or "1", _parse_quantity, row_errors
     )
     _parse_field(line, "probability", fields["probability"] or "1", _parse_probability, row_errors)
+    if fields["birth_date"]:
+        _parse_field(line, "birth_date", fields["birth_date"], _parse_day, row_errors)
     if row_errors or not start or not unit or rate is None or quantity is None:
         return None, row_errors
     try:
@@ -270,6 +282,8 @@ def dispositions_from_rows(
                     payer=shared["payer"] or None,
                     granting_area=shared["granting_area"] or None,
                     paying_area=shared["paying_area"] or None,
+                    household=shared["household"] or None,
+                    birth_date=_parse_day(shared["birth_date"]) if shared["birth_date"] else None,
                     probability=shared["probability"] or "1",
                     segments=tuple(row.segment for row in group),
                 )
@@ -350,6 +364,12 @@ def _format_fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+def _optional_text(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
 def _disposition_rows(
     dispositions: Iterable[Disposition], *, optional: Sequence[str]
 ) -> Iterator[list[str]]:
@@ -367,7 +387,7 @@ def _disposition_rows(
                 segment.rate.to_string(),
                 _format_fraction(segment.quantity),
                 _format_fraction(disposition.probability),
-                *(getattr(disposition, name) or "" for name in optional),
+                *(_optional_text(getattr(disposition, name)) for name in optional),
             ]
 
 
@@ -393,7 +413,7 @@ def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
 def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> int:
     """Write dispositions as CSV (one row per price segment); returns the number of rows.
 
-    An optional column (``payer``, ``granting_area``, ``paying_area``) is written only when
+    An optional column (:data:`OPTIONAL_DISPOSITION_COLUMNS`) is written only when
     some disposition has a value in it.
     """
     dispositions = tuple(dispositions)

@@ -89,6 +89,9 @@ DANISH_ALIASES: Final[Mapping[str, str]] = {
     "betalingskommune": "payer",
     "bevilgende_område": "granting_area",
     "betalende_område": "paying_area",
+    "husstand": "household",
+    "fødselsdato": "birth_date",
+    "fodselsdato": "birth_date",
 }
 """Danish header names (lower case) and the library's column each one means."""
 

@@ -39,8 +39,8 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, fraction_sums, group_sum
-from styringskerne.forecast.forecast import own_segments
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.subareas import own_segments
 
 __all__ = [
     "RESIDENTIAL_SERVICES",

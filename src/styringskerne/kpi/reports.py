@@ -26,7 +26,7 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
-from styringskerne.forecast.forecast import Forecast, sub_area_codes
+from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.figures import (
     citizens_at,
     citizens_on,
@@ -35,6 +35,7 @@ from styringskerne.kpi.figures import (
     occupancy,
 )
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.subareas import sub_area_codes
 from styringskerne.tariffs.specialtariff import special_tariff_figures
 from styringskerne.visitation.followup import FollowUpCase, FollowUpSchedule, follow_up_status
 

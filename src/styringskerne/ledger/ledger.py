@@ -72,11 +72,14 @@ DIMENSIONS: Final = (
     "payer",
     "granting_area",
     "paying_area",
+    "household",
 )
 """What results can be grouped by (``by=``); ``None`` gives the total."""
 _LEDGER_DIMENSIONS: Final = ("account", "citizen")
 _TOTAL: Final = "total"
 _COST_CACHE_SIZE: Final = 4
+NO_BIRTH_DATE: Final = np.iinfo(np.int64).min
+"""The birth-day column's value where no birth date was given."""
 
 
 @masked_repr
@@ -234,6 +237,12 @@ def _day_column(name: str, values: object, size: int, *, allow_missing: bool) ->
     return np.where(missing, OPEN_END - 1, days)
 
 
+def _birth_column(values: object, size: int) -> NDArray[np.int64]:
+    days = _day_column("birth_date", values, size, allow_missing=True)
+    missing = np.isnat(np.asarray(values).astype("datetime64[D]"))
+    return np.where(missing, NO_BIRTH_DATE, days)
+
+
 def _join_price_runs(
     raw: dict[str, NDArray[Any]], labels: dict[str, NDArray[Any]]
 ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
@@ -273,11 +282,12 @@ class DispositionLedger:
             in the catalogue.
     """
 
-    __slots__ = ("_actuals", "_cache_lock", "_costs", "_dimensions", "_segments")
+    __slots__ = ("_actuals", "_birth_days", "_cache_lock", "_costs", "_dimensions", "_segments")
 
     _segments: SegmentColumns
     _dimensions: Mapping[str, _Dimension]
     _actuals: _Actuals
+    _birth_days: NDArray[np.int64]
     _costs: dict[tuple[dt.date, dt.date], NDArray[np.int64]]
     _cache_lock: threading.Lock
 
@@ -300,6 +310,8 @@ class DispositionLedger:
                 "payer",
                 "granting_area",
                 "paying_area",
+                "household",
+                "birth",
                 "start",
                 "stop",
                 "unit",
@@ -334,6 +346,12 @@ class DispositionLedger:
                 columns["payer"].append(disposition.payer or "")
                 columns["granting_area"].append(disposition.granting_area or "")
                 columns["paying_area"].append(disposition.paying_area or "")
+                columns["household"].append(disposition.household or "")
+                columns["birth"].append(
+                    NO_BIRTH_DATE
+                    if disposition.birth_date is None
+                    else day_number(disposition.birth_date)
+                )
                 columns["service"].append(disposition.service)
                 columns["start"].append(day_number(segment.start))
                 columns["stop"].append(
@@ -359,7 +377,8 @@ class DispositionLedger:
             name: np.array(columns[name], dtype=object if columns[name] else "<U1").astype(str)
             for name in DIMENSIONS
         }
-        self._assign(segments, labels, tuple(actuals))
+        birth_days = np.array(columns["birth"], dtype=np.int64)
+        self._assign(segments, labels, tuple(actuals), birth_days)
 
     @classmethod
     def from_arrays(
@@ -379,6 +398,8 @@ class DispositionLedger:
         payer: object = None,
         granting_area: object = None,
         paying_area: object = None,
+        household: object = None,
+        birth_date: object = None,
         actuals: Iterable[Actual] = (),
     ) -> DispositionLedger:
         """Build a ledger from columns, one row per price segment, without per-row objects.
@@ -401,6 +422,10 @@ class DispositionLedger:
                 municipality pays.
             granting_area: the sector area that granted each row (cross-sector solutions).
             paying_area: the sector area that pays for each row.
+            household: the household of a child or youth, summed for the state refund
+                (serviceloven § 176, stk. 2); ``""`` or ``None`` for everyone else.
+            birth_date: birth dates, ``datetime64[D]`` (``NaT`` where unknown), for citizen ids
+                that are not CPR numbers.
             actuals: postings for the *booked to date* column.
 
         Examples:
@@ -438,6 +463,7 @@ class DispositionLedger:
             "granting_area": _label_column("granting_area", granting_area, size),
             "paying_area": _label_column("paying_area", paying_area, size),
             "service": _label_column("service", service, size),
+            "household": _label_column("household", household, size),
             "disposition": (
                 np.arange(size, dtype=np.int64)
                 if disposition_id is None
@@ -453,6 +479,11 @@ class DispositionLedger:
             "q_den": q_den,
             "p_num": p_num,
             "p_den": p_den,
+            "birth": (
+                np.full(size, NO_BIRTH_DATE, dtype=np.int64)
+                if birth_date is None
+                else _birth_column(birth_date, size)
+            ),
         }
         if disposition_id is not None and size > 1:
             raw, labels = _join_price_runs(raw, labels)
@@ -467,7 +498,7 @@ class DispositionLedger:
             probability_denominator=raw["p_den"],
         )
         ledger = cls.__new__(cls)
-        ledger._assign(segments, labels, tuple(actuals))
+        ledger._assign(segments, labels, tuple(actuals), raw["birth"])
         return ledger
 
     @classmethod
@@ -515,6 +546,7 @@ class DispositionLedger:
         segments: SegmentColumns,
         labels: Mapping[str, NDArray[Any]],
         actuals: Sequence[Actual],
+        birth_days: NDArray[np.int64],
     ) -> None:
         actual_labels = {
             "citizen": np.array([a.citizen_id for a in actuals], dtype=object).astype(str),
@@ -529,6 +561,7 @@ class DispositionLedger:
             actual_codes[name] = extra_codes
         object.__setattr__(self, "_segments", segments)
         object.__setattr__(self, "_dimensions", dimensions)
+        object.__setattr__(self, "_birth_days", readonly(birth_days))
         object.__setattr__(self, "_costs", {})
         object.__setattr__(self, "_cache_lock", threading.Lock())
         object.__setattr__(
@@ -564,7 +597,7 @@ class DispositionLedger:
         labels = {
             name: dimension.labels[dimension.codes] for name, dimension in self._dimensions.items()
         }
-        ledger._assign(self._segments, labels, tuple(actuals))
+        ledger._assign(self._segments, labels, tuple(actuals), self._birth_days)
         return ledger
 
     # -- access for services (forecasts, key figures) -------------------------------------
@@ -572,6 +605,12 @@ class DispositionLedger:
     def columns(self) -> SegmentColumns:
         """The compiled segments (read-only arrays), one entry per price segment."""
         return self._segments
+
+    @property
+    def birth_days(self) -> NDArray[np.int64]:
+        """Each segment's birth date as given on its disposition (day number), else
+        :data:`NO_BIRTH_DATE`; CPR numbers carry their own."""
+        return self._birth_days
 
     def groups(self, dimension: str) -> tuple[NDArray[np.int64], NDArray[Any]]:
         """Each segment's code in ``dimension`` and the labels the codes index (sorted)."""

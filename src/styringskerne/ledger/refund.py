@@ -1,0 +1,886 @@
+"""State refund for very expensive single cases (statsrefusion i særligt dyre enkeltsager).
+
+Serviceloven § 176: per person, the state refunds 25 % of the municipality's spend on help
+under the act above threshold 1, 50 % above threshold 2 and 75 % above threshold 3. How the
+library reckons it, rule by rule:
+
+- **Thresholds** are data per year (``refund_176.toml`` beside this module, with the source of
+  each year); a year without data is an error that says how to pass them
+  (:class:`RefundThresholds`).
+- **Basis**: by default each calendar month's spend is held against 1/12 of the thresholds and
+  one-off amounts are spread evenly over the year's twelve months, as the executive order on
+  the central refund scheme prescribes (BEK nr. 1485 af 6/12/2023, § 3). ``basis="year"``
+  holds the year's spend against the yearly thresholds instead (the law's "årligt").
+- **Who**: spend from a person's 67th birthday is left out unless the person was covered just
+  before turning 67 (§ 176, stk. 3; give them in ``covered_after_67``; a person who turned 67
+  before 1 January 2021 cannot be, lov nr. 1060 af 30/6/2020 § 2, stk. 2). A person whose age
+  is unknown (a pseudonymous id without a birth date) counts as under 67 and is listed.
+  Children and youths marked with a ``household`` are summed per household (stk. 2) until
+  their 23rd birthday; from then their spend counts for themselves.
+- **What**: the services with ``refund_176 = true`` in the catalogue, paid by this
+  municipality (the municipality that finally pays claims the refund, BEK § 1, stk. 3).
+- **Expected dispositions** (probability below 1): a person's expected dispositions are taken
+  to come about together in order of probability — if one with probability *p* comes, so do
+  those with a higher one. The expected refund is then exact: with levels
+  *q₁ > q₂ > … > q_L*, it is ``(1 − q₁)·f(G) + Σ (q_j − q_{j+1})·f(G + X₁ + … + X_j)`` where
+  *G* is the granted spend, *X_j* the spend of the dispositions with probability *q_j* and
+  *f* the refund of a spend. One expected disposition alone gives ``(1 − p)·f(G) + p·f(G + X)``,
+  not ``f(G + p·X)``, which would understate the refund of a likely expensive case.
+- **Rounding**: the refund of a person (household) is rounded half-even to the øre per month
+  (per year with ``basis="year"``).
+- **To date**: the refund on the spend through the as-of date (the as-of month counts with its
+  days so far); the rest of the year is the year's refund minus that, never negative.
+- **Per sub-area**: a person's refund for the year is split over the sub-areas of their
+  counted spend by the largest-remainder rule, so the parts add up to the øre.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Final, Literal, cast
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import OPEN_END, BudgetYear, check_day, day_number
+from styringskerne.core.cpr import (
+    birthday,
+    cpr_birth_date,
+    is_cpr_shaped,
+    mask_id,
+    normalise_citizen_id,
+)
+from styringskerne.core.data import load
+from styringskerne.core.errors import AmountOverflowError, StyringskerneError
+from styringskerne.core.limits import MAX_ORE
+from styringskerne.core.masking import mask_data, masked_repr
+from styringskerne.core.money import Money, MoneyLike, round_half_even
+from styringskerne.core.quantities import to_fraction
+from styringskerne.engine import (
+    UNIT_ONCE,
+    build_segment_columns,
+    group_sum,
+    largest_remainder,
+    rounded_ratio,
+    windowed_interval_costs,
+)
+from styringskerne.ledger.ledger import NO_BIRTH_DATE, DispositionLedger
+from styringskerne.ledger.subareas import own_segments, sub_area_codes
+
+__all__ = [
+    "BASES",
+    "DATA_FILE",
+    "RefundRule",
+    "RefundThresholds",
+    "StateRefund",
+    "state_refund",
+]
+
+Basis = Literal["month", "year"]
+BASES: Final[tuple[Basis, ...]] = ("month", "year")
+DATA_FILE: Final = "styringskerne/ledger/refund_176.toml"
+"""The shipped thresholds, by their place in the installed package."""
+_FIRST_YEAR_OF_STK_3: Final = dt.date(2021, 1, 1)
+_OPEN_START: Final = np.iinfo(np.int64).min // 4
+
+
+def _to_thresholds(value: Iterable[MoneyLike]) -> tuple[Money, Money, Money]:
+    amounts = tuple(Money.of(item, field="threshold") for item in value)
+    if len(amounts) != 3:
+        raise StyringskerneError(f"'thresholds' must be three amounts (got {len(amounts)})")
+    if amounts[0].ore <= 0 or not amounts[0] < amounts[1] < amounts[2]:
+        raise StyringskerneError(
+            "'thresholds' must be positive and rising (got "
+            f"{', '.join(amount.to_string() for amount in amounts)})"
+        )
+    first, second, third = amounts
+    return (first, second, third)
+
+
+def _to_shares(value: Iterable[Any]) -> tuple[Fraction, Fraction, Fraction]:
+    shares = tuple(to_fraction(item, field="share") for item in value)
+    if len(shares) != 3:
+        raise StyringskerneError(f"'shares' must be three fractions (got {len(shares)})")
+    if not 0 < shares[0] < shares[1] < shares[2] <= 1:
+        raise StyringskerneError(
+            f"'shares' must rise from above 0 to at most 1 (got {', '.join(map(str, shares))})"
+        )
+    low, middle, high = shares
+    return (low, middle, high)
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class RefundThresholds:
+    """The thresholds of the state refund for one year (beløbsgrænser, serviceloven § 176).
+
+    Examples:
+        >>> limits = RefundThresholds.for_year(2022)
+        >>> [str(amount) for amount in limits.thresholds]
+        ['860.000,00 kr.', '1.680.000,00 kr.', '2.120.000,00 kr.']
+        >>> str(limits.refund_on("1.000.000,00"))
+        '35.000,00 kr.'
+    """
+
+    year: int
+    thresholds: tuple[Money, Money, Money] = attrs.field(converter=_to_thresholds)
+    shares: tuple[Fraction, Fraction, Fraction] = attrs.field(
+        default=(Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)), converter=_to_shares
+    )
+    source: str = "given by the caller"
+
+    @classmethod
+    def for_year(cls, year: int) -> RefundThresholds:
+        """The shipped thresholds of a budget year.
+
+        Raises:
+            StyringskerneError: for a year the data file does not list, naming the file and
+                how to pass the thresholds yourself.
+        """
+        for thresholds in cls.published():
+            if thresholds.year == year:
+                return thresholds
+        listed = ", ".join(str(t.year) for t in cls.published())
+        raise StyringskerneError(
+            f"no § 176 refund thresholds for {year} in {DATA_FILE} (it lists {listed}); pass "
+            f"them yourself, RefundThresholds(year={year}, thresholds=('T1', 'T2', 'T3')) in "
+            "kroner, or --refund-thresholds T1,T2,T3 on the command line, from the ministry's "
+            "published rates for the year"
+        )
+
+    @classmethod
+    def published(cls) -> tuple[RefundThresholds, ...]:
+        """Every year in the shipped data file, in year order."""
+        return _published()
+
+    @property
+    def increments(self) -> tuple[Fraction, Fraction, Fraction]:
+        """The extra share above each threshold: 25 %, 25 %, 25 % for 25/50/75 %."""
+        first, second, third = self.shares
+        return (first, second - first, third - second)
+
+    def refund_on(self, spend: MoneyLike) -> Money:
+        """The refund of a yearly spend held against the yearly thresholds, rounded half-even."""
+        amount = Money.of(spend, field="spend")
+        exact = sum(
+            (
+                share * max(0, amount.ore - threshold.ore)
+                for share, threshold in zip(self.increments, self.thresholds, strict=True)
+            ),
+            Fraction(0),
+        )
+        return Money(round_half_even(exact))
+
+
+@cache
+def _published() -> tuple[RefundThresholds, ...]:
+    rows = load("styringskerne.ledger", "refund_176.toml")["year"]
+    return tuple(
+        sorted(
+            (
+                RefundThresholds(
+                    year=int(row["year"]),
+                    thresholds=tuple(row["thresholds"]),
+                    shares=tuple(row["shares"]),
+                    source=str(row["source"]),
+                )
+                for row in rows
+            ),
+            key=lambda thresholds: thresholds.year,
+        )
+    )
+
+
+def _citizen_set(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise StyringskerneError(
+            "'covered_after_67' must be a collection of citizen ids, not a str"
+        )
+    return frozenset(normalise_citizen_id(value) for value in values)
+
+
+def _birth_dates(values: Mapping[str, dt.date]) -> Mapping[str, dt.date]:
+    return MappingProxyType(
+        {normalise_citizen_id(key): check_day(day, "birth date") for key, day in values.items()}
+    )
+
+
+def _check_basis(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in BASES:
+        raise StyringskerneError(f"'basis' must be one of {'|'.join(BASES)} (got {value!r})")
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class RefundRule:
+    """How the state refund is reckoned (refusionsregel, serviceloven § 176).
+
+    Attributes:
+        thresholds: the year's thresholds and shares.
+        basis: ``"month"`` (spend per month against 1/12 of the thresholds, BEK § 3; the
+            default) or ``"year"``.
+        covered_after_67: citizens who were covered just before their 67th birthday, so their
+            spend after it still counts (§ 176, stk. 3).
+        birth_dates: birth dates of citizens whose ids are not CPR numbers.
+        catalogue: says which services count (``refund_176``); default: the shipped one.
+    """
+
+    thresholds: RefundThresholds
+    basis: Basis = attrs.field(default="month", validator=_check_basis)
+    covered_after_67: frozenset[str] = attrs.field(factory=frozenset, converter=_citizen_set)
+    birth_dates: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_birth_dates)
+    catalogue: ServiceCatalogue | None = None
+
+    @classmethod
+    def for_year(cls, year: int, **options: Any) -> RefundRule:
+        """The rule with the shipped thresholds of ``year`` (:meth:`RefundThresholds.for_year`)."""
+        return cls(thresholds=RefundThresholds.for_year(year), **options)
+
+    def describe(self) -> str:
+        """The rule in words, for the assumptions of a forecast line."""
+        limits = " / ".join(amount.format_danish() for amount in self.thresholds.thresholds)
+        shares = " / ".join(f"{share * 100:g} %" for share in map(float, self.thresholds.shares))
+        per = "per month against 1/12 of" if self.basis == "month" else "per year against"
+        return (
+            f"serviceloven § 176: {shares} of the spend per person {per} {limits} "
+            f"({self.thresholds.year}; {self.thresholds.source})"
+        )
+
+
+@masked_repr
+@attrs.frozen(kw_only=True, eq=False)
+class StateRefund:
+    """The state refund of a budget year per person or household (statsrefusion, § 176).
+
+    Attributes:
+        year: the budget year.
+        as_of: the date of the *to date* figures, or ``None``.
+        rule: the rule it was reckoned by.
+        units: who the refund is reckoned for: citizen ids, or household labels.
+        households: whether each unit is a household.
+        spend: each unit's counted spend for the year (expected, øre).
+        to_date: each unit's refund on the spend through ``as_of`` (øre; zeros without it).
+        for_year: each unit's expected refund for the year (øre).
+        by_sub_area: the year's refund per sub-area (parts add up to the total exactly).
+        by_unit_and_sub_area: the year's refund per (unit, sub-area), the parts of the split.
+        unknown_age: citizens with spend whose age is not known: counted as under 67.
+        after_67: citizens whose spend from their 67th birthday was left out.
+        services_not_in_catalogue: services in the ledger the catalogue does not know: their
+            spend is not counted.
+    """
+
+    year: int
+    as_of: dt.date | None
+    rule: RefundRule
+    units: tuple[str, ...]
+    households: tuple[bool, ...]
+    spend: NDArray[np.int64]
+    to_date: NDArray[np.int64]
+    for_year: NDArray[np.int64]
+    by_sub_area: Mapping[str, Money]
+    by_unit_and_sub_area: Mapping[tuple[str, str], Money]
+    unknown_age: tuple[str, ...] = ()
+    after_67: tuple[str, ...] = ()
+    services_not_in_catalogue: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Money:
+        """The expected refund for the whole year."""
+        return Money(int(self.for_year.sum()))
+
+    @property
+    def total_to_date(self) -> Money:
+        """The refund on the spend through the as-of date."""
+        return Money(int(self.to_date.sum()))
+
+    @property
+    def rest_of_year(self) -> Money:
+        """The year's expected refund minus the refund to date."""
+        return self.total - self.total_to_date
+
+    def of(self, unit: str) -> Money:
+        """The year's refund of one citizen or household (0 when it has none)."""
+        key = unit if unit in self.units else normalise_citizen_id(unit)
+        if key not in self.units:
+            return Money(0)
+        return Money(int(self.for_year[self.units.index(key)]))
+
+    def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
+        """Totals, rule and the units with a refund, amounts as decimal strings."""
+        data: dict[str, Any] = {
+            "year": self.year,
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "basis": self.rule.basis,
+            "thresholds": [amount.to_string() for amount in self.rule.thresholds.thresholds],
+            "shares": [str(share) for share in self.rule.thresholds.shares],
+            "source": self.rule.thresholds.source,
+            "to_date": self.total_to_date.to_string(),
+            "rest_of_year": self.rest_of_year.to_string(),
+            "year_total": self.total.to_string(),
+            "sub_areas": {name: amount.to_string() for name, amount in self.by_sub_area.items()},
+            "units": [
+                {
+                    "unit": unit if show_cpr else mask_id(unit),
+                    "household": household,
+                    "spend": Money(int(spend)).to_string(),
+                    "to_date": Money(int(to_date)).to_string(),
+                    "year": Money(int(year)).to_string(),
+                }
+                for unit, household, spend, to_date, year in zip(
+                    self.units,
+                    self.households,
+                    self.spend.tolist(),
+                    self.to_date.tolist(),
+                    self.for_year.tolist(),
+                    strict=True,
+                )
+                if year
+            ],
+            "unknown_age": [c if show_cpr else mask_id(c) for c in self.unknown_age],
+            "after_67": [c if show_cpr else mask_id(c) for c in self.after_67],
+            "services_not_in_catalogue": list(self.services_not_in_catalogue),
+        }
+        return data if show_cpr else cast(dict[str, Any], mask_data(data))
+
+
+# -- reckoning ---------------------------------------------------------------------------
+
+
+def _per_citizen_birth_days(
+    ledger: DispositionLedger, citizens: NDArray[Any], codes: NDArray[np.int64], rule: RefundRule
+) -> NDArray[np.int64]:
+    """Each citizen's birth day number, or NO_BIRTH_DATE: given dates, then CPR numbers."""
+    given = ledger.birth_days
+    result = np.full(citizens.size, NO_BIRTH_DATE, dtype=np.int64)
+    has = given != NO_BIRTH_DATE
+    if has.any():
+        highest = np.full(citizens.size, NO_BIRTH_DATE, dtype=np.int64)
+        np.maximum.at(highest, codes[has], given[has])
+        lowest = np.full(citizens.size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(lowest, codes[has], given[has])
+        differ = (highest != NO_BIRTH_DATE) & (lowest != highest)
+        if differ.any():
+            citizen = str(citizens[int(np.flatnonzero(differ)[0])])
+            raise StyringskerneError(
+                f"citizen {mask_id(citizen)} has two birth dates on their dispositions; "
+                "every disposition of one citizen must give the same"
+            )
+        result = highest
+    for index, label in enumerate(citizens.tolist()):
+        key = str(label)
+        mapped = rule.birth_dates.get(key)
+        if mapped is not None:
+            if result[index] not in (NO_BIRTH_DATE, day_number(mapped)):
+                raise StyringskerneError(
+                    f"citizen {mask_id(key)}: the birth date given to the refund rule differs "
+                    "from the one on their dispositions"
+                )
+            result[index] = day_number(mapped)
+        elif result[index] == NO_BIRTH_DATE and is_cpr_shaped(key):
+            result[index] = day_number(cpr_birth_date(key))
+    return result
+
+
+def _birthdays(birth_days: NDArray[np.int64], age: int) -> NDArray[np.int64]:
+    """The day number each person turns ``age``; OPEN_END where the birth date is unknown."""
+    result = np.full(birth_days.size, OPEN_END, dtype=np.int64)
+    for index in np.flatnonzero(birth_days != NO_BIRTH_DATE).tolist():
+        born = dt.date(1970, 1, 1) + dt.timedelta(days=int(birth_days[index]))
+        result[index] = day_number(birthday(born, age))
+    return result
+
+
+@attrs.frozen
+class _Pieces:
+    """Segments cut to the windows in which they count for one refund unit."""
+
+    rows: NDArray[np.int64]
+    first: NDArray[np.int64]
+    stop: NDArray[np.int64]
+    unit_keys: NDArray[np.int64]
+
+    def within(
+        self, first: NDArray[np.int64], stop: NDArray[np.int64], calendar: _Calendar
+    ) -> _Pieces:
+        """The pieces whose days (from ``first`` to before ``stop``) meet the year."""
+        kept = np.maximum(first, calendar.year_first) < np.minimum(stop, calendar.year_stop)
+        return _Pieces(
+            rows=self.rows[kept],
+            first=self.first[kept],
+            stop=self.stop[kept],
+            unit_keys=self.unit_keys[kept],
+        )
+
+
+def _pieces(
+    chosen: NDArray[np.int64],
+    *,
+    citizen_codes: NDArray[np.int64],
+    household_codes: NDArray[np.int64],
+    household_labels: NDArray[Any],
+    ages: _Ages,
+) -> _Pieces:
+    """The counted segments cut into the windows in which they count for one unit."""
+    citizen = citizen_codes[chosen]
+    stop = np.where(ages.covered[citizen], OPEN_END, ages.age_67[citizen])
+    first = np.full(chosen.size, _OPEN_START, dtype=np.int64)
+    in_household = np.array([str(label) != "" for label in household_labels.tolist()], dtype=bool)
+    member = in_household[household_codes[chosen]] if chosen.size else np.zeros(0, dtype=bool)
+    own_keys = household_labels.size + citizen
+    # Household members count for the household until their 23rd birthday, then for themselves.
+    household_stop = np.minimum(stop, ages.age_23[citizen])
+    rows = [chosen[~member], chosen[member], chosen[member]]
+    firsts = [first[~member], first[member], ages.age_23[citizen][member]]
+    stops = [stop[~member], household_stop[member], stop[member]]
+    keys = [own_keys[~member], household_codes[chosen][member], own_keys[member]]
+    return _Pieces(
+        rows=np.concatenate(rows),
+        first=np.concatenate(firsts),
+        stop=np.concatenate(stops),
+        unit_keys=np.concatenate(keys),
+    )
+
+
+def _increments(rule: RefundRule) -> tuple[NDArray[np.int64], int, NDArray[np.int64]]:
+    """Integer share increments over a common denominator, and thresholds in øre."""
+    increments = rule.thresholds.increments
+    denominator = math.lcm(*(share.denominator for share in increments))
+    numerators = np.array([int(share * denominator) for share in increments], dtype=np.int64)
+    limits = np.array([amount.ore for amount in rule.thresholds.thresholds], dtype=np.int64)
+    return numerators, denominator, limits
+
+
+def _refund_numerators(
+    scaled_spend: NDArray[np.int64], numerators: NDArray[np.int64], limits: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """``Σ a_k · max(0, x − T_k)`` for every scaled spend ``x`` (any shape)."""
+    largest = int(np.abs(scaled_spend).max(initial=0))
+    if (largest + int(limits[-1])) * int(numerators.sum()) > MAX_ORE:
+        raise AmountOverflowError(
+            "a person's spend is too large to reckon the state refund exactly "
+            f"({largest} øre after scaling)"
+        )
+    total = np.zeros(scaled_spend.shape, dtype=np.int64)
+    for numerator, limit in zip(numerators.tolist(), limits.tolist(), strict=True):
+        total += numerator * np.maximum(scaled_spend - limit, 0)
+    return total
+
+
+@attrs.frozen
+class _Spend:
+    """Spend per unit: regular spend per month, one-off amounts, whole year and to date."""
+
+    month: NDArray[np.int64]  # (units, 12)
+    month_to_date: NDArray[np.int64]  # (units, 12)
+    once: NDArray[np.int64]  # (units,)
+    once_to_date: NDArray[np.int64]  # (units,)
+
+
+def _spend(
+    costs: NDArray[np.int64],
+    units: NDArray[np.int64],
+    unit_count: int,
+    *,
+    once: NDArray[np.bool_],
+    calendar: _Calendar,
+) -> _Spend:
+    """Pieces' costs per interval summed per unit: regular spend by month, one-offs apart."""
+    before_cut = calendar.before_cut[None, :]
+
+    def by_month(values: NDArray[np.int64]) -> NDArray[np.int64]:
+        cells = (units[:, None] * 12 + calendar.interval_month[None, :]).ravel()
+        return group_sum(cells, values.ravel(), unit_count * 12).reshape(unit_count, 12)
+
+    regular = np.where(once[:, None], 0, costs)
+    one_off = np.where(once[:, None], costs, 0)
+    return _Spend(
+        month=by_month(regular),
+        month_to_date=by_month(np.where(before_cut, regular, 0)),
+        once=group_sum(units, one_off.sum(axis=1), unit_count),
+        once_to_date=group_sum(units, np.where(before_cut, one_off, 0).sum(axis=1), unit_count),
+    )
+
+
+def _scaled(spend: _Spend, basis: Basis, months_to_date: int) -> tuple[NDArray[np.int64], ...]:
+    """Scaled spend for the year and to date: (units, 12) per month, or (units, 1) per year."""
+    if basis == "year":
+        return (
+            (spend.month.sum(axis=1) + spend.once)[:, None],
+            (spend.month_to_date.sum(axis=1) + spend.once_to_date)[:, None],
+        )
+    year = 12 * spend.month + spend.once[:, None]
+    to_date = 12 * spend.month_to_date + spend.once_to_date[:, None]
+    to_date[:, months_to_date:] = 0
+    return year, to_date
+
+
+def _expected_numerators(
+    certain: tuple[NDArray[np.int64], NDArray[np.int64]],
+    levels: list[tuple[Fraction, tuple[NDArray[np.int64], NDArray[np.int64]]]],
+    numerators: NDArray[np.int64],
+    limits: NDArray[np.int64],
+) -> tuple[list[Fraction], list[Fraction]]:
+    """Expected refund numerators of one unit (year and to date) over its scenarios."""
+    ordered = sorted(levels, key=lambda level: level[0], reverse=True)
+    results: list[list[Fraction]] = []
+    for part in (0, 1):
+        scenario = certain[part].copy()
+        base = _refund_numerators(scenario, numerators, limits)
+        expected = [(1 - ordered[0][0]) * int(value) for value in base.tolist()]
+        for index, (probability, spends) in enumerate(ordered):
+            scenario = scenario + spends[part]
+            following = ordered[index + 1][0] if index + 1 < len(ordered) else Fraction(0)
+            weight = probability - following
+            values = _refund_numerators(scenario, numerators, limits).tolist()
+            expected = [e + weight * int(v) for e, v in zip(expected, values, strict=True)]
+        results.append(expected)
+    return results[0], results[1]
+
+
+def state_refund(
+    ledger: DispositionLedger,
+    year: int,
+    *,
+    rule: RefundRule,
+    as_of: dt.date | None = None,
+    sub_areas: Mapping[str, str] | None = None,
+) -> StateRefund:
+    """The state refund for very expensive single cases of a budget year (serviceloven § 176).
+
+    Args:
+        ledger: the dispositions.
+        year: the budget year; the rule's thresholds must be for it.
+        rule: thresholds, basis, who is covered after 67, birth dates, catalogue.
+        as_of: gives the refund to date (through this day) beside the year's.
+        sub_areas: maps accounts to sub-areas for the split (default: each account).
+
+    Raises:
+        StyringskerneError: if the thresholds are for another year, ``as_of`` is not in the
+            year, a citizen has two birth dates, or a citizen who turned 67 before 2021 is
+            said to be covered after 67.
+
+    Examples:
+        >>> from styringskerne import Disposition
+        >>> stay = Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL108",
+        ...     rate="3.000,00", unit="day", start=dt.date(2022, 1, 1))
+        >>> refund = state_refund(DispositionLedger([stay]), 2022,
+        ...                       rule=RefundRule.for_year(2022))
+        >>> str(refund.total)  # twelve months against 1/12 of 860.000, each rounded
+        '58.749,96 kr.'
+        >>> yearly = attrs.evolve(RefundRule.for_year(2022), basis="year")
+        >>> str(state_refund(DispositionLedger([stay]), 2022, rule=yearly).total)
+        '58.750,00 kr.'
+    """
+    budget_year = BudgetYear(year)
+    if rule.thresholds.year != year:
+        raise StyringskerneError(
+            f"the refund thresholds are for {rule.thresholds.year}, not for budget year {year}; "
+            f"use RefundRule.for_year({year}) or thresholds for {year}"
+        )
+    calendar = _Calendar.of(budget_year, as_of)
+    chosen, unknown_services = _counted_segments(ledger, rule, calendar)
+    citizen_codes, citizens = ledger.groups("citizen")
+    household_codes, households = ledger.groups("household")
+    ages = _Ages.of(ledger, citizens, citizen_codes, rule)
+    pieces = _pieces(
+        chosen,
+        citizen_codes=citizen_codes,
+        household_codes=household_codes,
+        household_labels=households,
+        ages=ages,
+    )
+    columns = ledger.columns
+    pieces = pieces.within(
+        np.maximum(pieces.first, columns.start[pieces.rows]),
+        np.minimum(pieces.stop, columns.stop[pieces.rows]),
+        calendar,
+    )
+    keys, inverse = np.unique(pieces.unit_keys, return_inverse=True)
+    units = inverse.astype(np.int64).ravel()
+    costs = windowed_interval_costs(
+        columns, pieces.rows, pieces.first, pieces.stop, calendar.boundaries
+    )
+    year_refund, to_date_refund = _unit_refunds(
+        ledger, pieces, units=units, unit_count=keys.size, costs=costs, calendar=calendar, rule=rule
+    )
+    unit_year = year_refund.sum(axis=1)
+    unit_to_date = to_date_refund.sum(axis=1) if as_of is not None else np.zeros_like(unit_year)
+    labels = _unit_labels(keys, households, citizens)
+    by_pair, by_area = _split(
+        ledger, sub_areas, pieces=pieces, units=units, costs=costs, refunds=unit_year, labels=labels
+    )
+    segment_citizens = citizen_codes[chosen]
+    listed = np.unique(segment_citizens)
+    left_out = (
+        ~ages.covered[segment_citizens]
+        & (ages.age_67[segment_citizens] < calendar.year_stop)
+        & (columns.stop[chosen] > np.maximum(ages.age_67[segment_citizens], calendar.year_first))
+    )
+    return StateRefund(
+        year=year,
+        as_of=calendar.as_of,
+        rule=rule,
+        units=tuple(labels),
+        households=tuple(bool(key < households.size) for key in keys.tolist()),
+        spend=group_sum(units, costs.sum(axis=1), keys.size),
+        to_date=unit_to_date,
+        for_year=unit_year,
+        by_sub_area=MappingProxyType({name: Money(by_area[name]) for name in sorted(by_area)}),
+        by_unit_and_sub_area=MappingProxyType(by_pair),
+        unknown_age=tuple(
+            str(citizens[c]) for c in listed.tolist() if ages.birth[c] == NO_BIRTH_DATE
+        ),
+        after_67=tuple(str(citizens[c]) for c in np.unique(segment_citizens[left_out]).tolist()),
+        services_not_in_catalogue=unknown_services,
+    )
+
+
+@attrs.frozen
+class _Calendar:
+    """The year's month boundaries with the as-of cut among them."""
+
+    as_of: dt.date | None
+    year_first: int
+    year_stop: int
+    boundaries: list[int]
+    interval_month: NDArray[np.int64]
+    before_cut: NDArray[np.bool_]
+    months_to_date: int
+
+    @classmethod
+    def of(cls, budget_year: BudgetYear, as_of: dt.date | None) -> _Calendar:
+        if as_of is not None:
+            as_of = check_day(as_of, "as_of")
+            if as_of not in budget_year:
+                raise StyringskerneError(
+                    f"as-of date {as_of.isoformat()} is not in budget year {budget_year.year}"
+                )
+        months = [int(day) for day in budget_year.month_boundaries()]
+        cut = months[-1] if as_of is None else day_number(as_of) + 1
+        boundaries = sorted({*months, cut})
+        starts = np.array(boundaries[:-1], dtype=np.int64)
+        return cls(
+            as_of=as_of,
+            year_first=months[0],
+            year_stop=months[-1],
+            boundaries=boundaries,
+            interval_month=np.searchsorted(months, starts, side="right").astype(np.int64) - 1,
+            before_cut=starts < cut,
+            months_to_date=0 if as_of is None else as_of.month,
+        )
+
+
+def _counted_segments(
+    ledger: DispositionLedger, rule: RefundRule, calendar: _Calendar
+) -> tuple[NDArray[np.int64], tuple[str, ...]]:
+    """Segments whose spend counts (own, in the year, a counted service), and unknown services."""
+    catalogue = rule.catalogue if rule.catalogue is not None else ServiceCatalogue.default()
+    columns = ledger.columns
+    service_codes, services = ledger.groups("service")
+    names = [str(service) for service in services.tolist()]
+    counted_service = np.array(
+        [name in catalogue and catalogue[name].refund_176 for name in names], dtype=bool
+    )
+    unknown = tuple(sorted({name or "(none)" for name in names if name not in catalogue}))
+    counted = own_segments(ledger) & (columns.start < calendar.year_stop)
+    counted &= columns.stop > calendar.year_first
+    if service_codes.size:
+        counted &= counted_service[service_codes]
+    return np.flatnonzero(counted), unknown
+
+
+@attrs.frozen
+class _Ages:
+    """Per citizen: birth day, the days they turn 67 and 23, and the covered-after-67 flag."""
+
+    birth: NDArray[np.int64]
+    age_67: NDArray[np.int64]
+    age_23: NDArray[np.int64]
+    covered: NDArray[np.bool_]
+
+    @classmethod
+    def of(
+        cls,
+        ledger: DispositionLedger,
+        citizens: NDArray[Any],
+        codes: NDArray[np.int64],
+        rule: RefundRule,
+    ) -> _Ages:
+        birth = _per_citizen_birth_days(ledger, citizens, codes, rule)
+        age_67 = _birthdays(birth, 67)
+        covered = np.array(
+            [str(citizen) in rule.covered_after_67 for citizen in citizens.tolist()], dtype=bool
+        )
+        too_early = covered & (age_67 < day_number(_FIRST_YEAR_OF_STK_3))
+        if too_early.any():
+            citizen = str(citizens[int(np.flatnonzero(too_early)[0])])
+            raise StyringskerneError(
+                f"citizen {mask_id(citizen)} turned 67 before 1 January 2021 and cannot be "
+                "covered after 67 (lov nr. 1060 af 30/6/2020 § 2, stk. 2); remove them from "
+                "covered_after_67"
+            )
+        return cls(birth=birth, age_67=age_67, age_23=_birthdays(birth, 23), covered=covered)
+
+
+def _unit_refunds(
+    ledger: DispositionLedger,
+    pieces: _Pieces,
+    *,
+    units: NDArray[np.int64],
+    unit_count: int,
+    costs: NDArray[np.int64],
+    calendar: _Calendar,
+    rule: RefundRule,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each unit's refund per month (or for the year): for the whole year and to date."""
+    columns = ledger.columns
+    once = columns.unit[pieces.rows] == UNIT_ONCE
+    probable = (
+        columns.probability_numerator[pieces.rows] != columns.probability_denominator[pieces.rows]
+    )
+    spend = _spend(
+        np.where(probable[:, None], 0, costs), units, unit_count, once=once, calendar=calendar
+    )
+    numerators, denominator, limits = _increments(rule)
+    scale = 12 if rule.basis == "month" else 1
+    year_spend, to_date_spend = _scaled(spend, rule.basis, calendar.months_to_date)
+    one, divisor = np.ones(1, dtype=np.int64), np.full(1, scale * denominator, dtype=np.int64)
+    year_refund = rounded_ratio(_refund_numerators(year_spend, numerators, limits), one, divisor)
+    to_date_refund = rounded_ratio(
+        _refund_numerators(to_date_spend, numerators, limits), one, divisor
+    )
+    if probable.any():
+        _replace_expected(
+            ledger,
+            pieces,
+            probable=probable,
+            units=units,
+            once=once,
+            calendar=calendar,
+            spend=spend,
+            rule=rule,
+            refunds=(year_refund, to_date_refund),
+        )
+    return year_refund, to_date_refund
+
+
+def _split(
+    ledger: DispositionLedger,
+    sub_areas: Mapping[str, str] | None,
+    *,
+    pieces: _Pieces,
+    units: NDArray[np.int64],
+    costs: NDArray[np.int64],
+    refunds: NDArray[np.int64],
+    labels: list[str],
+) -> tuple[dict[tuple[str, str], Money], dict[str, int]]:
+    """Each unit's refund split over the sub-areas of its counted spend (largest remainder)."""
+    area_codes, area_names = sub_area_codes(ledger, sub_areas)
+    piece_areas = area_codes[pieces.rows] if pieces.rows.size else pieces.rows
+    area_count = max(len(area_names), 1)
+    pair_keys, pair_index = np.unique(units * area_count + piece_areas, return_inverse=True)
+    weights = group_sum(pair_index.ravel(), costs.sum(axis=1), pair_keys.size)
+    parts = largest_remainder(pair_keys // area_count, np.maximum(weights, 0), refunds)
+    by_pair: dict[tuple[str, str], Money] = {}
+    by_area: dict[str, int] = {}
+    for key, part in zip(pair_keys.tolist(), parts.tolist(), strict=True):
+        if part:
+            unit, area = divmod(key, area_count)
+            name = area_names[area]
+            by_pair[(labels[unit], name)] = Money(part)
+            by_area[name] = by_area.get(name, 0) + part
+    return by_pair, by_area
+
+
+def _unit_labels(
+    keys: NDArray[np.int64], households: NDArray[Any], citizens: NDArray[Any]
+) -> list[str]:
+    count = households.size
+    return [
+        str(households[key]) if key < count else str(citizens[key - count]) for key in keys.tolist()
+    ]
+
+
+def _replace_expected(
+    ledger: DispositionLedger,
+    pieces: _Pieces,
+    *,
+    probable: NDArray[np.bool_],
+    units: NDArray[np.int64],
+    once: NDArray[np.bool_],
+    calendar: _Calendar,
+    spend: _Spend,
+    rule: RefundRule,
+    refunds: tuple[NDArray[np.int64], NDArray[np.int64]],
+) -> None:
+    """Overwrite the refund of units with expected dispositions by its exact expectation."""
+    columns = ledger.columns
+    chosen = np.flatnonzero(probable)
+    rows, position = np.unique(pieces.rows[chosen], return_inverse=True)
+    ones = np.ones(rows.size, dtype=np.int64)
+    # The same segments as if they come about: cost without the probability weight.
+    certain_columns = build_segment_columns(
+        start=columns.start[rows],
+        stop=columns.stop[rows],
+        unit=columns.unit[rows].astype(np.int64),
+        rate_ore=columns.rate[rows],
+        quantity_numerator=columns.quantity_numerator[rows],
+        quantity_denominator=columns.quantity_denominator[rows],
+        probability_numerator=ones,
+        probability_denominator=ones,
+    )
+    whole = windowed_interval_costs(
+        certain_columns,
+        position.ravel(),
+        pieces.first[chosen],
+        pieces.stop[chosen],
+        calendar.boundaries,
+    )
+    numerators, denominator, limits = _increments(rule)
+    divisor = (12 if rule.basis == "month" else 1) * denominator
+    levels_of: dict[int, dict[Fraction, list[int]]] = {}
+    for index, (unit, numerator, denominator_) in enumerate(
+        zip(
+            units[chosen].tolist(),
+            columns.probability_numerator[pieces.rows[chosen]].tolist(),
+            columns.probability_denominator[pieces.rows[chosen]].tolist(),
+            strict=True,
+        )
+    ):
+        level = Fraction(numerator, denominator_)
+        levels_of.setdefault(unit, {}).setdefault(level, []).append(index)
+    for unit, levels in levels_of.items():
+        certain = _scaled(
+            _Spend(
+                month=spend.month[unit : unit + 1],
+                month_to_date=spend.month_to_date[unit : unit + 1],
+                once=spend.once[unit : unit + 1],
+                once_to_date=spend.once_to_date[unit : unit + 1],
+            ),
+            rule.basis,
+            calendar.months_to_date,
+        )
+        scenario_levels = []
+        for level, indices in levels.items():
+            taken = np.array(indices, dtype=np.int64)
+            extra = _spend(
+                whole[taken],
+                np.zeros(taken.size, dtype=np.int64),
+                1,
+                once=once[chosen][taken],
+                calendar=calendar,
+            )
+            scaled = _scaled(extra, rule.basis, calendar.months_to_date)
+            scenario_levels.append((level, (scaled[0][0], scaled[1][0])))
+        year_exact, to_date_exact = _expected_numerators(
+            (certain[0][0], certain[1][0]), scenario_levels, numerators, limits
+        )
+        refunds[0][unit] = [round_half_even(value / divisor) for value in year_exact]
+        refunds[1][unit] = [round_half_even(value / divisor) for value in to_date_exact]
