@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, Money, StyringskerneError
-from styringskerne.budget import (
+from styringskerne.budget.frame import (
     Action,
     BudgetFrame,
     SteeringAssumption,

@@ -110,6 +110,7 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
             "ledger",
+            "--no-refund",
             "--dispositions",
             str(path),
             "--actuals",
@@ -125,7 +126,8 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     out = capsys.readouterr().out
     data = json.loads(out)
-    assert set(data) == {"year", "as_of", "totals", "by_account", "by_citizen"}
+    assert set(data) == {"year", "as_of", "totals", "by_account", "by_citizen", "refund"}
+    assert data["refund"] is None  # --no-refund
     assert set(data["totals"]) >= {
         "booked_to_date",
         "computed_to_date",
@@ -145,6 +147,8 @@ def test_cli_show_cpr_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[st
         main(
             [
                 "ledger",
+                "--no-refund",
+                "--no-refund",
                 "--dispositions",
                 str(path),
                 "--as-of",
@@ -165,7 +169,9 @@ def test_cli_bad_input_exits_non_zero_with_the_row_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, [HEADER, GOOD[0], "D9,0101901234,SEL108,,,2024-01-01,,day,abc,,"])
-    assert main(["ledger", "--dispositions", str(path), "--as-of", "2024-03-31"]) == 1
+    assert (
+        main(["ledger", "--no-refund", "--dispositions", str(path), "--as-of", "2024-03-31"]) == 1
+    )
     captured = capsys.readouterr()
     assert "line 3, column 'rate'" in captured.err
     assert "0101901234" not in captured.err
@@ -181,6 +187,8 @@ def test_cli_demo_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[str
         main(
             [
                 "ledger",
+                "--no-refund",
+                "--no-refund",
                 "--dispositions",
                 str(tmp_path / "dispositions.csv"),
                 "--actuals",
@@ -248,6 +256,7 @@ def test_cli_prognose_json_shape_and_change(
     code = main(
         [
             "prognose",
+            "--no-refund",
             "--dispositions",
             str(current),
             "--previous",
@@ -263,11 +272,13 @@ def test_cli_prognose_json_shape_and_change(
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert {"as_of", "year", "total", "sub_areas", "change"} <= set(data)
-    assert set(data["total"]) == {"budget", "expected", "deviation"}
+    assert set(data["total"]) == {"budget", "expected", "deviation", "refund", "net"}
     assert data["sub_areas"]["5.38.52"] == {
         "budget": "100000.00",
         "expected": "438000.00",
         "deviation": "338000.00",  # 292 days × 1.500
+        "refund": None,  # --no-refund: not reckoned, so not shown as 0
+        "net": None,
     }
     change = data["change"]
     assert change["total"] == "438000.00"
@@ -289,6 +300,8 @@ def test_cli_prognose_table_and_bad_budget(
         main(
             [
                 "prognose",
+                "--no-refund",
+                "--no-refund",
                 "--dispositions",
                 str(current),
                 "--as-of",
@@ -304,6 +317,8 @@ def test_cli_prognose_table_and_bad_budget(
         main(
             [
                 "prognose",
+                "--no-refund",
+                "--no-refund",
                 "--dispositions",
                 str(current),
                 "--budget",
@@ -330,6 +345,10 @@ def test_demo_forecast_matches_the_files(
         main(
             [
                 "prognose",
+                "--refund-thresholds",
+                "860000.00/1680000.00/2120000.00",
+                "--assumptions",
+                str(tmp_path / "assumptions.csv"),
                 "--dispositions",
                 str(tmp_path / "dispositions.csv"),
                 "--previous",
@@ -347,6 +366,9 @@ def test_demo_forecast_matches_the_files(
     assert forecast_total in demo
     change_line = next(line for line in files.splitlines() if line.startswith("Change of"))
     assert change_line in demo
+    # The volume/price table of the demo is the one the files give.
+    variance = files.split("Deviation from the steering assumptions")[1].split("\n\n")[0]
+    assert variance in demo
 
 
 def test_a_short_row_does_not_leave_its_disposition_half_loaded(tmp_path: Path) -> None:

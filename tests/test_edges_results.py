@@ -108,6 +108,8 @@ def test_a_missing_budget_is_flagged_not_zero() -> None:
         "budget": None,
         "expected": "366000.00",
         "deviation": None,
+        "refund": None,
+        "net": None,
     }
     assert data["sub_areas"]["5.38.50"]["deviation"] == "0.00"
     assert data["total"]["deviation"] is None

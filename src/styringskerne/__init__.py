@@ -4,7 +4,7 @@ The public API (styringskernens offentlige navne). Import from here; submodules 
 details.
 """
 
-from styringskerne.budget import (
+from styringskerne.budget.frame import (
     Action,
     BudgetFrame,
     SteeringAssumption,

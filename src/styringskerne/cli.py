@@ -15,10 +15,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from styringskerne.budget.frame import SteeringAssumption, assumptions_from_ledger
+from styringskerne.budget.variance import volume_price_variance
 from styringskerne.core.calendar import parse_date
 from styringskerne.core.errors import (
     ImportFailedError,
@@ -26,19 +29,28 @@ from styringskerne.core.errors import (
     StyringskerneError,
 )
 from styringskerne.core.masking import mask_text
+from styringskerne.core.money import Money, round_half_even
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.io.csv import (
     ImportResult,
     read_actuals,
+    read_assumptions,
     read_budget,
     read_dispositions,
     write_budget,
     write_dispositions,
 )
 from styringskerne.io.source import load_column_mapping
-from styringskerne.io.text import change_table, forecast_table, ledger_table
+from styringskerne.io.text import (
+    change_table,
+    forecast_table,
+    ledger_table,
+    refund_lines,
+    variance_table,
+)
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refund
 from styringskerne.visitation.ladder import ladder_distribution, movements
 
 if TYPE_CHECKING:
@@ -117,6 +129,37 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_refund_options(command: argparse.ArgumentParser) -> None:
+    refund = command.add_mutually_exclusive_group()
+    refund.add_argument(
+        "--refund-thresholds",
+        metavar="T1/T2/T3",
+        help="the year's three § 176 refund thresholds in kroner, e.g. "
+        "860.000,00/1.680.000,00/2.120.000,00 or 860000/1680000/2120000 (default: the ones "
+        "shipped for the year; a year without them is an error)",
+    )
+    refund.add_argument(
+        "--no-refund", action="store_true", help="leave out the state refund (§ 176)"
+    )
+
+
+def _refund_rule(arguments: argparse.Namespace, year: int) -> RefundRule | None:
+    """The refund rule the options ask for; a year without thresholds is a usage error."""
+    if arguments.no_refund:
+        return None
+    try:
+        if arguments.refund_thresholds:
+            parts = [part.strip() for part in arguments.refund_thresholds.split("/")]
+            thresholds = RefundThresholds(
+                year=year, thresholds=tuple(parts), source="given with --refund-thresholds"
+            )
+            return RefundRule(thresholds=thresholds)
+        return RefundRule.for_year(year)
+    except StyringskerneError as error:
+        print(f"error: --refund-thresholds: {error}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
+
+
 def _subcommand(
     commands: Any, name: str, *, summary: str, description: str, example: str
 ) -> argparse.ArgumentParser:
@@ -162,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
         default="account",
         help="rows of the table format (default: account)",
     )
+    _add_refund_options(ledger)
     _add_input_options(ledger)
 
     forecast = _subcommand(
@@ -185,6 +229,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     forecast.add_argument("--actuals", type=Path, help="actual postings CSV file")
     forecast.add_argument("--budget", type=Path, help="budget CSV file: account,budget")
+    forecast.add_argument(
+        "--assumptions",
+        type=Path,
+        help="steering assumptions CSV file: account,count,price; splits each sub-area's "
+        "deviation from them into volume and price",
+    )
     forecast.add_argument("--as-of", required=True, type=_date, help="status through this date")
     forecast.add_argument("--format", choices=("json", "table"), default="table")
     forecast.add_argument(
@@ -192,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print overspend as negative, the way many Danish reports do",
     )
+    _add_refund_options(forecast)
     _add_input_options(forecast)
 
     demo = _subcommand(
@@ -283,12 +334,21 @@ def _run_ledger(arguments: argparse.Namespace) -> None:
     dispositions = inputs.read(read_dispositions, arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
     inputs.check()
-    status = DispositionLedger(dispositions, actuals).as_of(arguments.as_of, year=arguments.year)
+    year = arguments.year or arguments.as_of.year
+    rule = _refund_rule(arguments, year)
+    ledger = DispositionLedger(dispositions, actuals)
+    status = ledger.as_of(arguments.as_of, year=arguments.year)
+    refund = None if rule is None else state_refund(ledger, year, rule=rule, as_of=arguments.as_of)
     out = _Output(arguments)
     if arguments.format == "json":
-        out.print(status.to_json(show_cpr=arguments.show_cpr))
+        data = status.to_dict(show_cpr=arguments.show_cpr)
+        data["refund"] = None if refund is None else refund.to_dict(show_cpr=arguments.show_cpr)
+        out.print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         out.print(ledger_table(status, by=arguments.by, show_cpr=arguments.show_cpr))
+        if refund is not None:
+            out.print()
+            out.print(refund_lines(refund))
     out.close()
 
 
@@ -307,17 +367,40 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     actuals = inputs.read(read_actuals, arguments.actuals)
     budget_rows = inputs.read(read_budget, arguments.budget)
     previous_dispositions = inputs.read(read_dispositions, arguments.previous)
+    assumption_rows = inputs.read(read_assumptions, arguments.assumptions)
     inputs.check()
+    rule = _refund_rule(arguments, as_of.year)
     current = Snapshot(as_of=as_of, ledger=DispositionLedger(dispositions, actuals))
-    forecast = make_forecast(current, budget=dict(budget_rows))
+    forecast = make_forecast(current, budget=dict(budget_rows), refund=rule)
+    variance = (
+        volume_price_variance(
+            forecast,
+            current.ledger,
+            [
+                SteeringAssumption(
+                    sub_area=account, service="*", citizens=count, average_price=price
+                )
+                for account, count, price in assumption_rows
+            ],
+        )
+        if arguments.assumptions is not None
+        else None
+    )
     change = None
     previous_as_of = _previous_as_of(arguments)
     if arguments.previous is not None:
         previous = Snapshot(as_of=previous_as_of, ledger=DispositionLedger(previous_dispositions))
-        change = explain_change(previous, current, year=as_of.year)
+        change = explain_change(previous, current, year=as_of.year, refund=rule)
     out = _Output(arguments)
     if arguments.format == "json":
         data: dict[str, Any] = forecast.to_dict(overspend_negative=arguments.overspend_negative)
+        if variance is not None:
+            for name, split in variance.items():
+                data["sub_areas"].setdefault(name, {})["variance"] = {
+                    key: value
+                    for key, value in split.to_dict().items()
+                    if key in ("assumed", "volume", "price")
+                }
         if change is not None:
             data["change"] = {
                 "from": previous_as_of.isoformat(),
@@ -326,6 +409,9 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
         out.print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         out.print(forecast_table(forecast, overspend_negative=arguments.overspend_negative))
+        if variance is not None:
+            out.print()
+            out.print(variance_table(variance))
         if change is not None:
             out.print()
             out.print(
@@ -371,7 +457,7 @@ def _number(value: int) -> str:
 
 def _run_demo(arguments: argparse.Namespace) -> None:
     from styringskerne.examples import example_month
-    from styringskerne.io.csv import write_actuals
+    from styringskerne.io.csv import write_actuals, write_assumptions
 
     as_of = arguments.as_of or dt.date.today()
     month = example_month(as_of)
@@ -383,13 +469,17 @@ def _run_demo(arguments: argparse.Namespace) -> None:
         print(f"{mask_text(str(out))}: cannot make the folder ({error.strerror})", file=sys.stderr)
         raise _ReportedError(EXIT_USAGE) from None
     files = {
-        name: out / f"{name}.csv" for name in ("dispositions", "previous", "actuals", "budget")
+        name: out / f"{name}.csv"
+        for name in ("dispositions", "previous", "actuals", "budget", "assumptions")
     }
     rows = write_dispositions(month.current_dispositions, files["dispositions"])
     write_dispositions(month.previous_dispositions, files["previous"])
     write_actuals(town.actuals, files["actuals"])
     budget = {name: amount for name, amount in month.budget.items() if name != "buffer"}
     write_budget(sorted(budget.items()), files["budget"])
+    assumed = _demo_assumptions(month.current.ledger, as_of.year - 1)
+    write_assumptions(assumed, files["assumptions"])
+    rule, thresholds_option = _demo_refund_rule(as_of.year)
     # The same inputs the command line reads from the files: dispositions and budget only.
     current = Snapshot(as_of=as_of, ledger=month.current.ledger)
     previous = Snapshot(as_of=month.previous.as_of, ledger=month.previous.ledger)
@@ -405,10 +495,25 @@ def _run_demo(arguments: argparse.Namespace) -> None:
         "booked − computed shows what is not yet booked."
     )
     print()
-    print(forecast_table(make_forecast(current, budget=budget)))
+    forecast = make_forecast(current, budget=budget, refund=rule)
+    print(forecast_table(forecast))
+    print()
+    print(
+        variance_table(
+            volume_price_variance(
+                forecast,
+                current.ledger,
+                [
+                    SteeringAssumption(sub_area=a, service="*", citizens=c, average_price=p)
+                    for a, c, p in assumed
+                ],
+            )
+        )
+    )
+    print(f"(assumed: last year's full-year persons and average prices, {files['assumptions']})")
     print()
     print(f"Since the forecast of {previous.as_of.isoformat()}:")
-    print(change_table(explain_change(previous, current, year=as_of.year), most=5))
+    print(change_table(explain_change(previous, current, year=as_of.year, refund=rule), most=5))
     print()
     plots = _write_plots(month, as_of, out)
     if plots:
@@ -422,8 +527,48 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     )
     print(
         f"  styringskerne prognose --dispositions {files['dispositions']} "
-        f"--previous {files['previous']} --budget {files['budget']} --as-of {as_of.isoformat()}"
+        f"--previous {files['previous']} --budget {files['budget']} "
+        f"--assumptions {files['assumptions']} {thresholds_option}--as-of {as_of.isoformat()}"
     )
+
+
+_EXAMPLE_THRESHOLDS = ("860.000,00", "1.680.000,00", "2.120.000,00")
+
+
+def _demo_refund_rule(year: int) -> tuple[RefundRule, str]:
+    """The shipped thresholds of the year, else the latest level shipped, as the example's."""
+    try:
+        return RefundRule.for_year(year), ""
+    except StyringskerneError:
+        latest = RefundThresholds.published()[-1]
+        thresholds = RefundThresholds(
+            year=year,
+            thresholds=tuple(amount.to_string() for amount in latest.thresholds),
+            source=f"the {latest.year} level, an assumption of the example",
+        )
+        option = "/".join(amount.to_string() for amount in latest.thresholds)
+        return RefundRule(thresholds=thresholds), f"--refund-thresholds {option} "
+
+
+def _demo_assumptions(ledger: DispositionLedger, year: int) -> list[tuple[str, Fraction, Money]]:
+    """Steering assumptions from last year's individual data, per account, as a file has them:
+    persons to two decimals, the average price to the øre."""
+    counts: dict[str, Fraction] = {}
+    amounts: dict[str, Money] = {}
+    for assumption in assumptions_from_ledger(ledger, year):
+        counts[assumption.sub_area] = counts.get(assumption.sub_area, Fraction(0)) + (
+            assumption.citizens
+        )
+        amounts[assumption.sub_area] = amounts.get(assumption.sub_area, Money(0)) + (
+            assumption.amount
+        )
+    rows = []
+    for account in sorted(counts):
+        persons = Fraction(round_half_even(counts[account] * 100), 100)
+        if persons:
+            price = Money.from_fraction(Fraction(amounts[account].ore) / counts[account])
+            rows.append((account, persons, price))
+    return rows
 
 
 def _run(arguments: argparse.Namespace) -> None:

@@ -17,11 +17,16 @@ The change is ``current − previous``: positive means more spend. Reasons:
 | ``payer`` | ny betalingskommune | another municipality pays now (or no longer) |
 | ``probability`` | ændret sandsynlighed | the probability of an expected case changed |
 | ``estimate`` | skøn korrigeret | an estimate line was corrected |
+| ``refund`` | ændret refusion | the expected state refund (serviceloven § 176) changed |
 | ``other`` | andet | anything else: moved sub-area, start moved, buffer, age transfer |
 
 A disposition with several changes at once gets one item per change, computed in that order
 (probability, period, price or provider, payer): each item is the difference between the cost
 after and before its step, so the items add up exactly to the disposition's change.
+
+With a refund rule the change explained is the change of the net forecast (expected − state
+refund): each person's (or household's) change of refund in each sub-area is an item of its own
+with reason ``refund``, negative when the refund grows.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from styringskerne.engine import build_segment_columns, group_sum, interval_cost
 from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
 from styringskerne.forecast.transitions import ColourRule, elderly_outflow, youth_amounts
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.refund import RefundRule
 from styringskerne.ledger.subareas import own_segments, sub_area_codes, sub_area_of
 
 __all__ = [
@@ -57,7 +63,16 @@ __all__ = [
 ]
 
 Reason = Literal[
-    "new", "ended", "extended", "price", "provider", "payer", "probability", "estimate", "other"
+    "new",
+    "ended",
+    "extended",
+    "price",
+    "provider",
+    "payer",
+    "probability",
+    "estimate",
+    "refund",
+    "other",
 ]
 REASONS: Final[tuple[Reason, ...]] = (
     "new",
@@ -68,6 +83,7 @@ REASONS: Final[tuple[Reason, ...]] = (
     "payer",
     "probability",
     "estimate",
+    "refund",
     "other",
 )
 
@@ -535,8 +551,12 @@ def explain_change(
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
     catalogue: ServiceCatalogue | None = None,
+    refund: RefundRule | None = None,
 ) -> ChangeExplanation:
     """Explain the change of the forecast (prognoseændring) from ``previous`` to ``current``.
+
+    With ``refund`` the net forecast's change is explained, the change of refund as items of
+    reason ``refund``.
 
     Examples:
         >>> from styringskerne import Disposition
@@ -553,7 +573,14 @@ def explain_change(
     rule = colour_rule if colour_rule is not None else ColourRule()
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
     forecasts = [
-        make_forecast(s, year=year, sub_areas=sub_areas, colour_rule=rule, catalogue=catalogue)
+        make_forecast(
+            s,
+            year=year,
+            sub_areas=sub_areas,
+            colour_rule=rule,
+            catalogue=catalogue,
+            refund=refund,
+        )
         for s in (previous, current)
     ]
     changes = forecast_change(forecasts[0], forecasts[1])
@@ -610,14 +637,49 @@ def explain_change(
             label=kind,
             citizens=False,
         )
+    items += _refund_items(forecasts[0], forecasts[1])
     return ChangeExplanation(
         sub_area_changes=changes, items=tuple(items), cases_on_the_way=current.cases_on_the_way
     )
 
 
+def _refund_items(previous: Forecast, current: Forecast) -> list[ChangeItem]:
+    """One ``refund`` item per person (household) and sub-area whose refund changed."""
+    if previous.state_refund is None or current.state_refund is None:
+        return []
+    before = previous.state_refund.by_unit_and_sub_area
+    after = current.state_refund.by_unit_and_sub_area
+    households = {
+        unit
+        for refund in (previous.state_refund, current.state_refund)
+        for unit, household in zip(refund.units, refund.households, strict=True)
+        if household
+    }
+    items = []
+    for unit, sub_area in sorted(set(before) | set(after)):
+        grown = after.get((unit, sub_area), Money(0)) - before.get((unit, sub_area), Money(0))
+        if grown:
+            household = unit in households
+            items.append(
+                ChangeItem(
+                    sub_area=sub_area,
+                    reason="refund",
+                    amount=-grown,
+                    citizen_id=None if household else unit,
+                    label=f"household {unit}" if household else "state refund (§ 176)",
+                )
+            )
+    return items
+
+
 def forecast_change(previous: Forecast, current: Forecast) -> Mapping[str, Money]:
-    """The change per sub-area between two forecasts (current − previous)."""
+    """The change per sub-area between two forecasts (current − previous).
+
+    The change of the net figures when both forecasts carry a refund, else of the gross.
+    """
     before, after = previous.expected, current.expected
+    if previous.net is not None and current.net is not None:
+        before, after = previous.net, current.net
     return {
         name: after.get(name, Money(0)) - before.get(name, Money(0))
         for name in sorted(set(before) | set(after))

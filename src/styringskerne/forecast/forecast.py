@@ -43,6 +43,7 @@ from styringskerne.forecast.transitions import (
     youth_amounts,
 )
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.refund import RefundRule, StateRefund, state_refund
 from styringskerne.ledger.subareas import own_segments, sub_area_codes, sub_area_of
 
 __all__ = [
@@ -267,6 +268,10 @@ class Forecast:
     positive means overspend (merforbrug). A sub-area with expected spend but no budget is
     listed in :attr:`budget_missing`; the outputs show its budget and deviation as missing
     rather than as a budget of 0.
+
+    The lines are gross spend. With a refund rule, :attr:`refund` holds the expected state
+    refund for very expensive single cases (serviceloven § 176) of the disposition lines, and
+    :attr:`net` = expected − refund per sub-area; without one both are ``None`` (not 0).
     """
 
     as_of: dt.date
@@ -280,6 +285,45 @@ class Forecast:
     sub_area_of_account: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only_names)
     """The grouping of accounts into sub-areas the forecast was made with (empty: each account
     is its own sub-area). Reports built on the forecast group the ledger the same way."""
+    state_refund: StateRefund | None = attrs.field(default=None, eq=False)
+    """The state refund reckoned with the forecast (``None``: no refund rule was given)."""
+    refund_factor: Fraction = Fraction(1)
+    """A price index applied to the refund (shadow budgets lift it with the tariffs)."""
+
+    @property
+    def refund(self) -> Mapping[str, Money] | None:
+        """Expected state refund per sub-area (positive = money back), or ``None``."""
+        if self.state_refund is None:
+            return None
+        return to_money_mapping(
+            {
+                name: amount.multiply(self.refund_factor)
+                for name, amount in self.state_refund.by_sub_area.items()
+            }
+        )
+
+    @property
+    def total_refund(self) -> Money | None:
+        """The expected state refund for the whole area, or ``None`` without a rule."""
+        refund = self.refund
+        return None if refund is None else Money.total(refund.values())
+
+    @property
+    def net(self) -> Mapping[str, Money] | None:
+        """Expected − refund per sub-area (netto), or ``None`` without a refund rule."""
+        refund = self.refund
+        if refund is None:
+            return None
+        expected = self.expected
+        return to_money_mapping(
+            {name: expected[name] - refund.get(name, Money(0)) for name in self.sub_areas}
+        )
+
+    @property
+    def total_net(self) -> Money | None:
+        """Expected − refund for the whole area, or ``None`` without a refund rule."""
+        refund = self.total_refund
+        return None if refund is None else self.total_expected - refund
 
     @property
     def sub_areas(self) -> tuple[str, ...]:
@@ -287,6 +331,8 @@ class Forecast:
         names = set(self.budget)
         for line in self.lines:
             names.update(line.amounts)
+        if self.state_refund is not None:
+            names.update(self.state_refund.by_sub_area)
         return tuple(sorted(names))
 
     @property
@@ -344,10 +390,12 @@ class Forecast:
         raise StyringskerneError(f"the forecast has no {kind!r} line")
 
     def to_dict(self, *, overspend_negative: bool = False) -> dict[str, Any]:
-        """``{"as_of", "year", "total", "budget_missing", "sub_areas", "lines"}``.
+        """``{"as_of", "year", "total", "budget_missing", "sub_areas", "lines", "refund_rule"}``.
 
         Amounts are decimal strings. A sub-area in ``budget_missing`` has ``budget`` and
         ``deviation`` ``None`` (JSON ``null``), and so does the total while any is missing.
+        ``total`` and each sub-area also carry ``refund`` (the state refund, positive = money
+        back) and ``net`` (expected − refund): ``None`` when no refund rule was given.
 
         Args:
             overspend_negative: print deviations the Danish report way, overspend negative.
@@ -355,22 +403,40 @@ class Forecast:
         sign = -1 if overspend_negative else 1
         missing = self.budget_missing
 
-        def row(budget: Money | None, expected: Money) -> dict[str, str | None]:
+        def row(
+            budget: Money | None, expected: Money, refund: Money | None
+        ) -> dict[str, str | None]:
             return {
                 "budget": None if budget is None else budget.to_string(),
                 "expected": expected.to_string(),
                 "deviation": None if budget is None else ((expected - budget) * sign).to_string(),
+                "refund": None if refund is None else refund.to_string(),
+                "net": None if refund is None else (expected - refund).to_string(),
             }
 
         expected = self.expected
+        refund = self.refund
+
+        def refund_of(name: str) -> Money | None:
+            return None if refund is None else refund.get(name, Money(0))
+
         data = {
             "as_of": self.as_of.isoformat(),
             "year": self.year,
-            "total": row(None if missing else self.total_budget, self.total_expected),
+            "total": row(
+                None if missing else self.total_budget, self.total_expected, self.total_refund
+            ),
             "budget_missing": list(missing),
             "sub_areas": {
-                name: row(self.budget_for(name), expected[name]) for name in self.sub_areas
+                name: row(self.budget_for(name), expected[name], refund_of(name))
+                for name in self.sub_areas
             },
+            "refund_rule": (
+                None
+                if self.state_refund is None
+                else self.state_refund.rule.describe()
+                + ("" if self.refund_factor == 1 else f"; index {self.refund_factor}")
+            ),
             "paid_by_others": self.paid_by_others.to_string(),
             "lines": [
                 {
@@ -401,8 +467,14 @@ def make_forecast(
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
     catalogue: ServiceCatalogue | None = None,
+    refund: RefundRule | None = None,
 ) -> Forecast:
     """The month-end forecast of ``year`` (default: the snapshot's year) from a snapshot.
+
+    With ``refund`` (e.g. ``RefundRule.for_year(year)``) the forecast also carries the expected
+    state refund of its disposition lines (granted and expected dispositions) and the net
+    figures. Youths from the children's area, estimates and buffers carry no refund: they are
+    not individual cases yet.
 
     Examples:
         >>> from styringskerne import Disposition
@@ -465,6 +537,15 @@ def make_forecast(
                 kind="buffer", label=buffer.label, amounts={buffer.sub_area: buffer.amount}
             )
         )
+    reckoned = None
+    if refund is not None:
+        reckoned = state_refund(
+            snapshot.ledger,
+            year,
+            rule=refund,
+            as_of=snapshot.as_of if snapshot.as_of.year == year else None,
+            sub_areas=sub_areas,
+        )
     return Forecast(
         as_of=snapshot.as_of,
         year=year,
@@ -473,6 +554,7 @@ def make_forecast(
         cases_on_the_way=snapshot.cases_on_the_way,
         paid_by_others=paid_by_others,
         sub_area_of_account=dict(sub_areas or {}),
+        state_refund=reckoned,
     )
 
 
@@ -483,12 +565,18 @@ def forecast_series(
     budget: Mapping[str, MoneyLike] | None = None,
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
+    refund: RefundRule | None = None,
 ) -> tuple[Forecast, ...]:
     """One forecast per dated snapshot (typically each month's end), in date order."""
     ordered = sorted(snapshots, key=lambda snapshot: snapshot.as_of)
     return tuple(
         make_forecast(
-            snapshot, year=year, budget=budget, sub_areas=sub_areas, colour_rule=colour_rule
+            snapshot,
+            year=year,
+            budget=budget,
+            sub_areas=sub_areas,
+            colour_rule=colour_rule,
+            refund=refund,
         )
         for snapshot in ordered
     )

@@ -10,6 +10,11 @@ A price-and-wage index (pris- og lønfremskrivning) per year lifts the amounts f
 level of the ledger's tariffs: the amounts of year Y+k are multiplied by the indices of the years
 Y+1 … Y+k and rounded half-even per sub-area and line. Give 1 (the default) for a year whose
 prices are already in the tariffs.
+
+With a refund rule the shadow budgets are also net of the state refund for very expensive single
+cases (serviceloven § 176): the rule's thresholds are held at the price level of the tariffs,
+the refund is reckoned on the outer year's spend at that level and lifted with the same index
+as the spend (a refund scales with spend and thresholds together).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import attrs
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.forecast.forecast import Forecast, ForecastLine, Snapshot, make_forecast
 from styringskerne.forecast.transitions import ColourRule
+from styringskerne.ledger.refund import RefundRule
 
 __all__ = ["shadow_budgets"]
 
@@ -35,6 +41,7 @@ def shadow_budgets(
     index: Mapping[int, Exact] | None = None,
     sub_areas: Mapping[str, str] | None = None,
     colour_rule: ColourRule | None = None,
+    refund: RefundRule | None = None,
 ) -> tuple[Forecast, ...]:
     """Shadow budgets for the ``years`` years after the snapshot's year (skyggebudget).
 
@@ -44,6 +51,8 @@ def shadow_budgets(
         index: the price-and-wage index per year, e.g. ``{2025: "1.021"}``; missing years are 1.
         sub_areas: a mapping from account to sub-area.
         colour_rule: maps youths' colour codes to probabilities.
+        refund: the state refund rule whose thresholds are at the tariffs' price level; the
+            shadow budgets then carry refund and net figures.
 
     Examples:
         >>> import datetime as dt
@@ -61,7 +70,17 @@ def shadow_budgets(
     factor = Fraction(1)
     for year in range(base + 1, base + years + 1):
         factor *= factors.get(year, Fraction(1))
-        plain = make_forecast(snapshot, year=year, sub_areas=sub_areas, colour_rule=colour_rule)
+        rule = None
+        if refund is not None:
+            held = attrs.evolve(
+                refund.thresholds,
+                year=year,
+                source=f"{refund.thresholds.year} thresholds at the tariffs' price level",
+            )
+            rule = attrs.evolve(refund, thresholds=held)
+        plain = make_forecast(
+            snapshot, year=year, sub_areas=sub_areas, colour_rule=colour_rule, refund=rule
+        )
         lines = tuple(
             ForecastLine(
                 kind=line.kind,
@@ -72,5 +91,5 @@ def shadow_budgets(
             for line in plain.lines
             if line.kind in _ROLLED
         )
-        result.append(attrs.evolve(plain, lines=lines))
+        result.append(attrs.evolve(plain, lines=lines, refund_factor=factor))
     return tuple(result)

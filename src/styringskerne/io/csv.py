@@ -481,3 +481,68 @@ def write_budget(budget: Iterable[tuple[str, Money]], target: Source) -> int:
             writer.writerow([account, amount.to_string()])
             count += 1
     return count
+
+
+ASSUMPTION_COLUMNS: Final = ("account", "count", "price")
+
+
+def read_assumptions(
+    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
+) -> ImportResult[tuple[str, Fraction, Money]]:
+    """Read steering assumptions (styringsforudsætninger): columns ``account,count,price``.
+
+    ``count`` is full-year persons (may have decimals, ``12,5``); ``price`` the average price
+    per full-year person in kroner. One row per account (sub-area); each item is
+    ``(account, count, price)``, ready for
+    :class:`~styringskerne.budget.frame.SteeringAssumption`.
+
+    Raises:
+        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    """
+    table = read_table(source, ASSUMPTION_COLUMNS, columns=columns, encoding=encoding)
+    errors = list(table.errors)
+    assumptions: list[tuple[str, Fraction, Money]] = []
+    loaded: list[int] = []
+    seen: dict[str, int] = {}
+    for line, fields in table.rows:
+        row_errors = [
+            RowError(line=line, column=name, reason="is empty")
+            for name in ASSUMPTION_COLUMNS
+            if not fields[name]
+        ]
+        price = _parse_field(line, "price", fields["price"], _parse_amount, row_errors)
+        count = _parse_field(line, "count", fields["count"], _parse_quantity, row_errors)
+        account = fields["account"]
+        if account in seen:
+            row_errors.append(
+                RowError(
+                    line=line,
+                    column="account",
+                    reason=f"{account!r} is already on line {seen[account]}; one row an account",
+                )
+            )
+        if row_errors or price is None or count is None:
+            errors.extend(row_errors)
+            continue
+        seen[account] = line
+        assumptions.append((account, count, price))
+        loaded.append(line)
+    return ImportResult(
+        tuple(assumptions), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded)
+    )
+
+
+def write_assumptions(assumptions: Iterable[tuple[str, Fraction, Money]], target: Source) -> int:
+    """Write steering assumptions (``account,count,price``); returns the number of rows.
+
+    Counts are written as decimals when they have at most four decimals, else as a fraction
+    (``"1/3"``), so that reading the file back gives the same counts.
+    """
+    count = 0
+    with Path(target).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ASSUMPTION_COLUMNS)
+        for account, persons, price in assumptions:
+            writer.writerow([account, _format_fraction(persons), price.to_string()])
+            count += 1
+    return count

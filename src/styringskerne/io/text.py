@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 
+from styringskerne.budget.variance import Variance
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
+from styringskerne.ledger.refund import StateRefund
 from styringskerne.ledger.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
 
-__all__ = ["change_table", "forecast_table", "ledger_table"]
+__all__ = ["change_table", "forecast_table", "ledger_table", "refund_lines", "variance_table"]
 
 _HEADINGS = {
     "booked_to_date": "Booked to date",
@@ -62,6 +66,51 @@ def ledger_table(status: LedgerStatus, *, by: str = "account", show_cpr: bool = 
     return text if show_cpr else mask_text(text)
 
 
+def refund_lines(refund: StateRefund) -> str:
+    """The state refund (serviceloven § 176) as of a date: to date, rest of year, year."""
+    lines = [
+        f"State refund for very expensive single cases (§ 176), {refund.year} (kr.):",
+        f"  to date {_kroner(refund.total_to_date)}, rest of year "
+        f"{_kroner(refund.rest_of_year)}, expected for the year {_kroner(refund.total)}",
+        f"  {refund.rule.describe()}",
+    ]
+    if refund.unknown_age:
+        lines.append(
+            f"  {len(refund.unknown_age)} citizen(s) without a known age counted as under 67"
+        )
+    if refund.services_not_in_catalogue:
+        lines.append(
+            "  not counted, services not in the catalogue: "
+            + ", ".join(refund.services_not_in_catalogue)
+        )
+    return mask_text("\n".join(lines))
+
+
+def _persons(count: Fraction) -> str:
+    """Full-year persons to two decimals, rounded half-even exactly, with a decimal comma."""
+    exact = Decimal(count.numerator) / Decimal(count.denominator)
+    return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)).replace(".", ",")
+
+
+def variance_table(variance: Mapping[str, Variance]) -> str:
+    """Each sub-area's deviation from its steering assumption: volume and price (kr.)."""
+    rows = [
+        [
+            name,
+            _persons(split.assumed_count),
+            _persons(split.persons),
+            _kroner(split.assumed),
+            _kroner(split.expected),
+            _kroner(split.volume),
+            _kroner(split.price),
+        ]
+        for name, split in variance.items()
+    ]
+    header = ["Sub-area", "Assumed persons", "Persons", "Assumed", "Expected", "Volume", "Price"]
+    title = "Deviation from the steering assumptions: more cases (volume), dearer cases (price)"
+    return f"{title}\n{_render(header, rows)}"
+
+
 def _kroner(amount: Money) -> str:
     return amount.format_danish(unit="")
 
@@ -74,27 +123,34 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
     sign = -1 if overspend_negative else 1
     expected = forecast.expected
     missing = forecast.budget_missing
+    refund, net = forecast.refund, forecast.net
     rows = []
     for name in forecast.sub_areas:
         budget = forecast.budget_for(name)
-        rows.append(
-            [
-                name,
-                "no budget" if budget is None else _kroner(budget),
-                _kroner(expected[name]),
-                "-" if budget is None else _kroner((expected[name] - budget) * sign),
-            ]
-        )
-    rows.append(
-        [
-            "Total",
-            _kroner(forecast.total_budget) + (" *" if missing else ""),
-            _kroner(forecast.total_expected),
-            "-" if missing else _kroner(forecast.deviation() * sign),
+        row = [
+            name,
+            "no budget" if budget is None else _kroner(budget),
+            _kroner(expected[name]),
+            "-" if budget is None else _kroner((expected[name] - budget) * sign),
         ]
-    )
+        if refund is not None and net is not None:
+            row += [_kroner(refund.get(name, Money(0))), _kroner(net[name])]
+        rows.append(row)
+    total = [
+        "Total",
+        _kroner(forecast.total_budget) + (" *" if missing else ""),
+        _kroner(forecast.total_expected),
+        "-" if missing else _kroner(forecast.deviation() * sign),
+    ]
+    total_refund, total_net = forecast.total_refund, forecast.total_net
+    if total_refund is not None and total_net is not None:
+        total += [_kroner(total_refund), _kroner(total_net)]
+    rows.append(total)
     heading = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
-    table = _render(["Sub-area", "Budget", "Expected", heading], rows)
+    header = ["Sub-area", "Budget", "Expected", heading]
+    if refund is not None:
+        header += ["Refund § 176", "Net"]
+    table = _render(header, rows)
     lines = "\n".join(
         f"  {line.label}: {_kroner(line.total)}" for line in forecast.lines if line.total
     )
@@ -105,8 +161,12 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
             f"\n  Warning: no budget for {', '.join(missing)}; their deviation and the total "
             "deviation are not shown (* the total budget counts only the sub-areas budgeted)"
         )
+    if forecast.state_refund is not None:
+        others += f"\n  Refund: {forecast.state_refund.rule.describe()}"
     if forecast.paid_by_others:
-        others = f"\n  (left out, paid by other municipalities: {_kroner(forecast.paid_by_others)})"
+        others += (
+            f"\n  (left out, paid by other municipalities: {_kroner(forecast.paid_by_others)})"
+        )
     # Line labels are free text a user may have put a CPR number in.
     return mask_text(f"{title}\n{table}\n\nForecast lines:\n{lines}{others}")
 

@@ -151,7 +151,7 @@ class RefundThresholds:
         raise StyringskerneError(
             f"no § 176 refund thresholds for {year} in {DATA_FILE} (it lists {listed}); pass "
             f"them yourself, RefundThresholds(year={year}, thresholds=('T1', 'T2', 'T3')) in "
-            "kroner, or --refund-thresholds T1,T2,T3 on the command line, from the ministry's "
+            "kroner, or --refund-thresholds T1/T2/T3 on the command line, from the ministry's "
             "published rates for the year"
         )
 
@@ -397,6 +397,7 @@ def _birthdays(birth_days: NDArray[np.int64], age: int) -> NDArray[np.int64]:
     return result
 
 
+@masked_repr
 @attrs.frozen
 class _Pieces:
     """Segments cut to the windows in which they count for one refund unit."""
@@ -473,6 +474,7 @@ def _refund_numerators(
     return total
 
 
+@masked_repr
 @attrs.frozen
 class _Spend:
     """Spend per unit: regular spend per month, one-off amounts, whole year and to date."""
@@ -642,6 +644,7 @@ def state_refund(
     )
 
 
+@masked_repr
 @attrs.frozen
 class _Calendar:
     """The year's month boundaries with the as-of cut among them."""
@@ -696,6 +699,7 @@ def _counted_segments(
     return np.flatnonzero(counted), unknown
 
 
+@masked_repr
 @attrs.frozen
 class _Ages:
     """Per citizen: birth day, the days they turn 67 and 23, and the covered-after-67 flag."""
