@@ -433,26 +433,30 @@ def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> i
 BUDGET_COLUMNS: Final = ("account", "budget")
 
 
-def read_budget(
-    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
-) -> ImportResult[tuple[str, Money]]:
-    """Read a budget CSV (``account,budget``; Danish ``konto,budget``; kroner in either form).
+def _read_by_account(
+    source: Source,
+    names: tuple[str, ...],
+    parse: Callable[[int, dict[str, str], list[RowError]], T | None],
+    *,
+    columns: ColumnMapping | None,
+    encoding: str | None,
+) -> ImportResult[T]:
+    """Rows of a file with one row per ``account``: each parsed, or every reason it is not.
 
-    Raises:
-        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    ``parse`` turns a row's fields into an item, adding its problems to the list it is given.
     """
-    table = read_table(source, BUDGET_COLUMNS, columns=columns, encoding=encoding)
+    table = read_table(source, names, columns=columns, encoding=encoding)
     errors = list(table.errors)
-    budget: list[tuple[str, Money]] = []
+    items: list[T] = []
     loaded: list[int] = []
     seen: dict[str, int] = {}
     for line, fields in table.rows:
         row_errors = [
             RowError(line=line, column=name, reason="is empty")
-            for name in BUDGET_COLUMNS
+            for name in names
             if not fields[name]
         ]
-        amount = _parse_field(line, "budget", fields["budget"], _parse_amount, row_errors)
+        item = parse(line, fields, row_errors)
         account = fields["account"]
         if account in seen:
             row_errors.append(
@@ -462,13 +466,31 @@ def read_budget(
                     reason=f"{account!r} is already on line {seen[account]}; one row an account",
                 )
             )
-        if row_errors or amount is None:
+        if row_errors or item is None:
             errors.extend(row_errors)
             continue
         seen[account] = line
-        budget.append((account, amount))
+        items.append(item)
         loaded.append(line)
-    return ImportResult(tuple(budget), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded))
+    return ImportResult(tuple(items), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded))
+
+
+def read_budget(
+    source: Source, *, columns: ColumnMapping | None = None, encoding: str | None = None
+) -> ImportResult[tuple[str, Money]]:
+    """Read a budget CSV (``account,budget``; Danish ``konto,budget``; kroner in either form).
+
+    Raises:
+        SourceError: when the file cannot be read at all (missing, a folder, not text).
+    """
+
+    def parse(
+        line: int, fields: dict[str, str], errors: list[RowError]
+    ) -> tuple[str, Money] | None:
+        amount = _parse_field(line, "budget", fields["budget"], _parse_amount, errors)
+        return None if amount is None else (fields["account"], amount)
+
+    return _read_by_account(source, BUDGET_COLUMNS, parse, columns=columns, encoding=encoding)
 
 
 def write_budget(budget: Iterable[tuple[str, Money]], target: Source) -> int:
@@ -499,37 +521,15 @@ def read_assumptions(
     Raises:
         SourceError: when the file cannot be read at all (missing, a folder, not text).
     """
-    table = read_table(source, ASSUMPTION_COLUMNS, columns=columns, encoding=encoding)
-    errors = list(table.errors)
-    assumptions: list[tuple[str, Fraction, Money]] = []
-    loaded: list[int] = []
-    seen: dict[str, int] = {}
-    for line, fields in table.rows:
-        row_errors = [
-            RowError(line=line, column=name, reason="is empty")
-            for name in ASSUMPTION_COLUMNS
-            if not fields[name]
-        ]
-        price = _parse_field(line, "price", fields["price"], _parse_amount, row_errors)
-        count = _parse_field(line, "count", fields["count"], _parse_quantity, row_errors)
-        account = fields["account"]
-        if account in seen:
-            row_errors.append(
-                RowError(
-                    line=line,
-                    column="account",
-                    reason=f"{account!r} is already on line {seen[account]}; one row an account",
-                )
-            )
-        if row_errors or price is None or count is None:
-            errors.extend(row_errors)
-            continue
-        seen[account] = line
-        assumptions.append((account, count, price))
-        loaded.append(line)
-    return ImportResult(
-        tuple(assumptions), tuple(sorted(errors, key=lambda e: e.line)), tuple(loaded)
-    )
+
+    def parse(
+        line: int, fields: dict[str, str], errors: list[RowError]
+    ) -> tuple[str, Fraction, Money] | None:
+        price = _parse_field(line, "price", fields["price"], _parse_amount, errors)
+        count = _parse_field(line, "count", fields["count"], _parse_quantity, errors)
+        return None if price is None or count is None else (fields["account"], count, price)
+
+    return _read_by_account(source, ASSUMPTION_COLUMNS, parse, columns=columns, encoding=encoding)
 
 
 def write_assumptions(assumptions: Iterable[tuple[str, Fraction, Money]], target: Source) -> int:

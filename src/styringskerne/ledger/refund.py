@@ -792,14 +792,20 @@ def _split(
     pair_keys, pair_index = np.unique(units * area_count + piece_areas, return_inverse=True)
     weights = group_sum(pair_index.ravel(), costs.sum(axis=1), pair_keys.size)
     parts = largest_remainder(pair_keys // area_count, np.maximum(weights, 0), refunds)
-    by_pair: dict[tuple[str, str], Money] = {}
-    by_area: dict[str, int] = {}
-    for key, part in zip(pair_keys.tolist(), parts.tolist(), strict=True):
-        if part:
-            unit, area = divmod(key, area_count)
-            name = area_names[area]
-            by_pair[(labels[unit], name)] = Money(part)
-            by_area[name] = by_area.get(name, 0) + part
+    kept = np.flatnonzero(parts)
+    pair_units, pair_areas = np.divmod(pair_keys[kept], area_count)
+    area_totals = group_sum(pair_areas, parts[kept], area_count)
+    by_pair = {
+        (labels[unit], area_names[area]): Money(part)
+        for unit, area, part in zip(
+            pair_units.tolist(), pair_areas.tolist(), parts[kept].tolist(), strict=True
+        )
+    }
+    by_area = {
+        area_names[area]: total
+        for area, total in enumerate(area_totals.tolist())
+        if total and area < len(area_names)
+    }
     return by_pair, by_area
 
 
