@@ -39,6 +39,7 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_visitation.py
 	cd benchmarks && ../$(BIN)/python bench_steering.py
 	cd benchmarks && ../$(BIN)/python bench_kpi.py
+	cd benchmarks && ../$(BIN)/python bench_money_flows.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

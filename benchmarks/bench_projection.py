@@ -120,8 +120,8 @@ def naive_monthly(columns: dict[str, Any], key: str = "account") -> dict[tuple[s
     return totals
 
 
-def pandas_monthly(columns: dict[str, Any]) -> Any:
-    """The pandas approach: one row per day via date_range + explode, then groupby."""
+def pandas_daily_costs(columns: dict[str, Any]) -> Any:
+    """The pandas approach: one row per segment and day via date_range + explode, with cost."""
     import pandas as pd
 
     frame = pd.DataFrame(columns)
@@ -136,6 +136,12 @@ def pandas_monthly(columns: dict[str, Any]) -> Any:
     per_day = amount.where(days["unit"] == "day", amount / 7)
     per_day = per_day.where(days["unit"] != "month", amount / days["day"].dt.days_in_month)
     days["cost"] = per_day
+    return days
+
+
+def pandas_monthly(columns: dict[str, Any]) -> Any:
+    """The pandas baseline: daily costs, then groupby account and month."""
+    days = pandas_daily_costs(columns)
     return days.groupby(["account", days["day"].dt.month])["cost"].sum()
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from styringskerne import (
     BudgetYear,
@@ -20,7 +21,14 @@ from styringskerne import (
     mask_id,
     parse_date,
 )
-from styringskerne.core.cpr import mask_text, normalise_cpr
+from styringskerne.core.cpr import (
+    birthday,
+    is_cpr_shaped,
+    mask_text,
+    normalise_citizen_id,
+    normalise_cpr,
+)
+from styringskerne.ledger.ages import NO_DAY, birth_day_numbers, birthday_numbers
 from tests.strategies import DATES
 
 
@@ -113,3 +121,45 @@ def test_age_on_birthday() -> None:
     assert Citizen(id="B-1", birth_date=dt.date(2006, 3, 1)).age_on(dt.date(2024, 3, 1)) == 18
     with pytest.raises(StyringskerneError, match="no birth date"):
         Citizen(id="B-1").age_on(dt.date(2024, 3, 1))
+
+
+# -- the same rules on arrays (ledger/ages.py) ---------------------------------------------
+
+cpr_numbers = st.builds(
+    lambda day, month, year, serial, replacement: (
+        f"{day + (60 if replacement else 0):02d}{month:02d}{year:02d}-{serial:04d}"
+    ),
+    st.integers(1, 31),
+    st.integers(1, 12),
+    st.integers(0, 99),
+    st.integers(0, 9999),
+    st.booleans(),
+)
+
+
+@given(st.lists(st.one_of(cpr_numbers, st.text(max_size=12)), max_size=20))
+def test_birth_days_on_arrays_follow_the_scalar_rule(ids: list[str]) -> None:
+    def scalar(citizen_id: str) -> int | None:
+        # The ledger keeps CPR numbers spelled DDMMYY-SSSS; other spellings are pseudonyms.
+        if not (is_cpr_shaped(citizen_id) and normalise_citizen_id(citizen_id) == citizen_id):
+            return None
+        try:
+            return day_number(cpr_birth_date(citizen_id))
+        except StyringskerneError:
+            return -1  # invalid date: the array rule must raise too
+
+    expected = [scalar(citizen_id) for citizen_id in ids]
+    if -1 in expected:
+        with pytest.raises(StyringskerneError, match=r"\*\*\*\*"):
+            birth_day_numbers(np.array(ids, dtype=np.str_))
+        return
+    got = birth_day_numbers(np.array(ids, dtype=np.str_)).tolist()
+    assert got == [NO_DAY if day is None else day for day in expected]
+
+
+@given(st.lists(st.dates(dt.date(1860, 1, 1), dt.date(2030, 12, 31)), max_size=20),
+       st.integers(0, 100))  # fmt: skip
+def test_birthdays_on_arrays_follow_the_scalar_rule(born: list[dt.date], age: int) -> None:
+    days = np.array([day_number(day) for day in born] + [NO_DAY], dtype=np.int64)
+    got = birthday_numbers(days, age).tolist()
+    assert got == [day_number(birthday(day, age)) for day in born] + [NO_DAY]

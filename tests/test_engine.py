@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, day_number
-from styringskerne.engine import daily_by_group, rounded_ratio
+from styringskerne.core.errors import AmountOverflowError
+from styringskerne.engine import MAX_ORE, daily_by_group, group_rows_sum, rounded_ratio
 from tests import reference
 from tests.strategies import DATES, disposition_lists
 
@@ -188,3 +189,29 @@ def test_from_arrays_in_any_row_order_equals_objects(dispositions, as_of, seed) 
         shuffled.monthly(year, by="service").to_dict()
         == expected.monthly(year, by="service").to_dict()
     )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4), st.lists(st.integers(-(2**61), 2**61), min_size=3, max_size=3)
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_group_rows_sum_is_exact_sorted_or_not(
+    rows: list[tuple[int, list[int]]], sort: bool
+) -> None:
+    if sort:
+        rows = sorted(rows, key=lambda row: row[0])
+    expected = [[0, 0, 0] for _ in range(5)]
+    for group, values in rows:
+        expected[group] = [a + b for a, b in zip(expected[group], values, strict=True)]
+    codes = np.array([group for group, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=np.int64).reshape(len(rows), 3)
+    if any(abs(total) > MAX_ORE for row in expected for total in row):
+        with pytest.raises(AmountOverflowError):
+            group_rows_sum(codes, values, 5)
+    else:
+        assert group_rows_sum(codes, values, 5).tolist() == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 from fractions import Fraction
 
 import attrs
@@ -15,11 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styringskerne import Disposition, DispositionLedger, Money
+from styringskerne import Disposition, DispositionLedger, Money, PriceSegment, Unit
+from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.money import round_half_even
 from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refund
 from tests.builders import day_stay
+from tests.reference import exact_day_amount
 from tests.strategies import disposition_lists
 
 LIMITS_2022 = (86_000_000, 168_000_000, 212_000_000)  # øre, serviceloven § 176 (2022 level)
@@ -318,3 +321,133 @@ def test_refund_parts_add_up_and_stay_within_bounds(
     if all(segment.rate.ore >= 0 for d in dispositions for segment in d.segments):
         # Never more than 75 % of the counted spend (plus half an øre per rounded month).
         assert (refund.for_year <= (3 * refund.spend) // 4 + 12).all()
+
+
+# -- a plain reference of the whole reckoning --------------------------------------------
+
+
+def _reference_month_costs(segment: PriceSegment, year: int) -> list[int]:
+    """The segment's cost in each month of ``year`` as if it comes about (probability 1),
+    from a day-by-day walk with exact fractions, rounded from the segment's own start."""
+    boundaries = [dt.date(year, month, 1) for month in range(1, 13)] + [dt.date(year + 1, 1, 1)]
+    exact, day, at = Fraction(0), segment.start, []
+    for boundary in boundaries:
+        while day < boundary and (segment.end is None or day <= segment.end):
+            exact += exact_day_amount(segment, Fraction(1), day)
+            day += dt.timedelta(days=1)
+        at.append(round(exact))
+    return [after - before for before, after in itertools.pairwise(at)]
+
+
+def reference_refund(dispositions: list[Disposition], year: int, basis: str) -> dict[str, int]:
+    """Each citizen's refund by the rules in words: counted services, expected dispositions
+    as scenarios in order of probability, one-offs spread over twelve months, rounded per
+    month (or per year)."""
+    catalogue = ServiceCatalogue.default()
+    by_citizen: dict[str, dict[Fraction, tuple[list[int], int]]] = {}
+    for disposition in dispositions:
+        if disposition.service not in catalogue or not catalogue[disposition.service].refund_176:
+            continue
+        levels = by_citizen.setdefault(disposition.citizen_id, {})
+        months, once = levels.get(disposition.probability, ([0] * 12, 0))
+        for segment in disposition.segments:
+            costs = _reference_month_costs(segment, year)
+            if segment.unit is Unit.ONCE:
+                once += sum(costs)
+            else:
+                months = [a + b for a, b in zip(months, costs, strict=True)]
+        levels[disposition.probability] = (months, once)
+    limits = [Fraction(limit) for limit in LIMITS_2022]
+    result = {}
+    for citizen, levels in by_citizen.items():
+        granted = levels.pop(Fraction(1), ([0] * 12, 0))
+        ordered = sorted(levels.items(), reverse=True)  # highest probability first
+        scenarios = [granted]
+        for _, (months, once) in ordered:
+            last_months, last_once = scenarios[-1]
+            scenarios.append(([a + b for a, b in zip(last_months, months, strict=True)],
+                              last_once + once))  # fmt: skip
+        weights = [1 - (ordered[0][0] if ordered else 0)] + [
+            q - (ordered[i + 1][0] if i + 1 < len(ordered) else 0)
+            for i, (q, _) in enumerate(ordered)
+        ]
+        if basis == "year":
+            expected = sum(
+                (w * refund_of(Fraction(sum(m) + o), tuple(limits)) for w, (m, o) in
+                 zip(weights, scenarios, strict=True)),
+                Fraction(0),
+            )  # fmt: skip
+            result[citizen] = round_half_even(expected)
+        else:
+            total = 0
+            for month in range(12):
+                expected = sum(
+                    (w * refund_of(Fraction(12 * m[month] + o), tuple(limits)) for w, (m, o) in
+                     zip(weights, scenarios, strict=True)),
+                    Fraction(0),
+                )  # fmt: skip
+                total += round_half_even(expected / 12)
+            result[citizen] = total
+    return {citizen: amount for citizen, amount in result.items() if amount}
+
+
+@given(
+    disposition_lists(max_size=6),
+    st.sampled_from(["month", "year"]),
+    st.sampled_from(["1/2", "3/4", "2/3", "1/100"]),
+)
+def test_refund_per_person_equals_the_plain_reference(
+    dispositions: list[Disposition], basis: str, likely: str
+) -> None:
+    # Raise the rates so that thresholds are often crossed, and give some dispositions a
+    # second probability level: every path (pruning, scenarios, one-offs) meets the reference.
+    dearer = [
+        attrs.evolve(
+            disposition,
+            segments=tuple(
+                attrs.evolve(segment, rate=Money(segment.rate.ore * 40))
+                for segment in disposition.segments
+            ),
+            probability=Fraction(likely) if index % 3 == 2 else disposition.probability,
+        )
+        for index, disposition in enumerate(dispositions)
+    ]
+    refund = state_refund(DispositionLedger(dearer), YEAR, rule=attrs.evolve(MONTHLY, basis=basis))
+    got = {unit: int(amount) for unit, amount in zip(refund.units, refund.for_year.tolist(),
+                                                      strict=True) if amount}  # fmt: skip
+    assert got == reference_refund(dearer, YEAR, basis)
+
+
+def test_probabilities_with_a_huge_common_denominator_stay_exact() -> None:
+    # Five levels over five primes near 10.000: their common denominator (about 10^20) is
+    # beyond int64, so the expectation is summed in Python integers, still to the øre.
+    base = {"start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31)}
+    primes = (9973, 9967, 9949, 9941, 9931)
+    cases = [
+        day_stay(
+            f"D{n}",
+            "B-1",
+            "SEL108",
+            rate=f"{2_000 + 700 * n},00",
+            probability=Fraction(prime // (n + 2), prime),
+            **base,
+        )
+        for n, prime in enumerate(primes)
+    ]
+    for basis in ("month", "year"):
+        refund = state_refund(
+            DispositionLedger(cases), YEAR, rule=attrs.evolve(MONTHLY, basis=basis)
+        )
+        assert refund.of("B-1").ore == reference_refund(cases, YEAR, basis)["B-1"]
+
+
+def test_a_cheap_person_is_left_out_early_and_a_dear_one_is_not() -> None:
+    # 2.300 kr. a day is at most 71.300 kr. a month, below 1/12 of T1 (71.666,67 kr.): no
+    # refund; 2.320 kr. a day passes it in the 31-day months.
+    cheap = day_stay("D1", "B-1", "SEL108", dt.date(2022, 1, 1), rate="2.300,00")
+    dear = day_stay("D2", "B-2", "SEL108", dt.date(2022, 1, 1), rate="2.320,00")
+    refund = state_refund(DispositionLedger([cheap, dear]), YEAR, rule=MONTHLY)
+    assert refund.of("B-1") == Money(0)
+    # 7 months of 31 days: 12 × 71.920 − 860.000 = 3.040 kr. a year, a quarter, a twelfth.
+    assert refund.of("B-2") == Money(7 * round_half_even(Fraction(304_000 * 25, 100 * 12)))
+    assert refund.spend[refund.units.index("B-1")] == 365 * 230_000

@@ -9,6 +9,7 @@ from styringskerne.engine.aggregate import (
     add_into,
     exact_sum,
     fraction_sums,
+    group_rows_sum,
     group_sum,
     largest_remainder,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "daily_by_group",
     "exact_sum",
     "fraction_sums",
+    "group_rows_sum",
     "group_sum",
     "grouped_interval_costs",
     "interval_costs",

@@ -11,7 +11,14 @@ from numpy.typing import NDArray
 from styringskerne.core.errors import AmountOverflowError, StyringskerneError
 from styringskerne.core.limits import MAX_ORE, format_max_amount
 
-__all__ = ["add_into", "exact_sum", "fraction_sums", "group_sum", "largest_remainder"]
+__all__ = [
+    "add_into",
+    "exact_sum",
+    "fraction_sums",
+    "group_rows_sum",
+    "group_sum",
+    "largest_remainder",
+]
 
 _FLOAT_EXACT: Final = 2**53
 """Integers below this are exact in float64, and so are sums that stay below it."""
@@ -80,6 +87,34 @@ def group_sum(
     """Sum ``values`` by group code into an int64 array of length ``group_count``."""
     result = np.zeros(group_count, dtype=np.int64)
     add_into(result, np.asarray(groups, dtype=np.int64), np.asarray(values, dtype=np.int64))
+    return result
+
+
+def group_rows_sum(
+    groups: NDArray[np.integer], values: NDArray[np.int64], group_count: int
+) -> NDArray[np.int64]:
+    """Sum the rows of a 2-d ``values`` by group code: shape ``(group_count, columns)``.
+
+    When the codes do not fall (rows sorted by group, as callers arrange once), each group is
+    one run and ``numpy.add.reduceat`` sums it without scattering; otherwise, or when the sum
+    could pass :data:`MAX_ORE`, the cells go through :func:`add_into`. Exact either way.
+
+    Raises:
+        AmountOverflowError: if a sum is beyond ±:data:`MAX_ORE` øre.
+    """
+    codes = np.asarray(groups, dtype=np.int64)
+    matrix = np.asarray(values, dtype=np.int64)
+    columns = matrix.shape[1]
+    result = np.zeros((group_count, columns), dtype=np.int64)
+    if codes.size == 0:
+        return result
+    largest = int(np.abs(matrix).max())
+    if largest * codes.size <= MAX_ORE and bool(np.all(codes[1:] >= codes[:-1])):
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        result[codes[starts]] = np.add.reduceat(matrix, starts, axis=0)
+        return result
+    cells = (codes[:, None] * columns + np.arange(columns)[None, :]).ravel()
+    add_into(result.reshape(-1), cells, matrix.ravel())
     return result
 
 

@@ -142,7 +142,9 @@ def days_in_service(
     first, stop = period.start_number, period.stop_number
     counted = _in_service(ledger) if only is None else _in_service(ledger) & only
     granted = counted & (columns.probability_numerator == columns.probability_denominator)
-    spells = _spells(ledger, codes, granted)
+    # Only segments that meet the period can add days in it (the union of days within the
+    # period is the union of each segment's days within it), so the rest are not merged.
+    spells = _spells(ledger, codes, granted & (columns.start < stop) & (columns.stop > first))
     spell_days = np.clip(spells.stop, first, stop) - np.clip(spells.start, first, stop)
     totals = group_sum(spells.group, spell_days, int(codes.max(initial=-1)) + 1)
     result: dict[int, Fraction] = {

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from functools import cache
 from types import MappingProxyType
@@ -51,9 +51,6 @@ from numpy.typing import NDArray
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import OPEN_END, BudgetYear, check_day, day_number
 from styringskerne.core.cpr import (
-    birthday,
-    cpr_birth_date,
-    is_cpr_shaped,
     mask_id,
     normalise_citizen_id,
 )
@@ -64,19 +61,27 @@ from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, MoneyLike, round_half_even
 from styringskerne.core.quantities import to_fraction
 from styringskerne.engine import (
+    UNIT_DAY,
+    UNIT_MONTH,
     UNIT_ONCE,
+    UNIT_WEEK,
+    SegmentColumns,
     build_segment_columns,
+    exact_sum,
+    group_rows_sum,
     group_sum,
     largest_remainder,
     rounded_ratio,
     windowed_interval_costs,
 )
+from styringskerne.ledger.ages import birth_day_numbers, birthday_numbers
 from styringskerne.ledger.ledger import NO_BIRTH_DATE, DispositionLedger
 from styringskerne.ledger.subareas import own_segments, sub_area_codes
 
 __all__ = [
     "BASES",
     "DATA_FILE",
+    "RefundParts",
     "RefundRule",
     "RefundThresholds",
     "StateRefund",
@@ -285,7 +290,7 @@ class StateRefund:
     to_date: NDArray[np.int64]
     for_year: NDArray[np.int64]
     by_sub_area: Mapping[str, Money]
-    by_unit_and_sub_area: Mapping[tuple[str, str], Money]
+    by_unit_and_sub_area: RefundParts
     unknown_age: tuple[str, ...] = ()
     after_67: tuple[str, ...] = ()
     services_not_in_catalogue: tuple[str, ...] = ()
@@ -350,6 +355,44 @@ class StateRefund:
         return data if show_cpr else cast(dict[str, Any], mask_data(data))
 
 
+@masked_repr
+@attrs.frozen(eq=False)
+class RefundParts(Mapping[tuple[str, str], Money]):
+    """The year's refund per (unit, sub-area): the parts of the split (refusion pr. delområde).
+
+    A read-only mapping from ``(unit, sub_area)`` to the amount, held as arrays (one row per
+    part with a refund); the lookup table is built on the first lookup by key.
+
+    Attributes:
+        unit_codes: each part's unit, as a position in ``unit_labels``.
+        sub_area_codes: each part's sub-area, as a position in ``sub_area_names``.
+        amounts: each part's refund (øre).
+        unit_labels: the citizen ids and household labels.
+        sub_area_names: the sub-areas.
+    """
+
+    unit_codes: NDArray[np.int64]
+    sub_area_codes: NDArray[np.int64]
+    amounts: NDArray[np.int64]
+    unit_labels: tuple[str, ...]
+    sub_area_names: tuple[str, ...]
+    _positions: dict[tuple[str, str], int] = attrs.field(
+        factory=dict, init=False, repr=False, alias="_positions"
+    )
+
+    def __getitem__(self, key: tuple[str, str]) -> Money:
+        if not self._positions and self.amounts.size:
+            self._positions.update((pair, index) for index, pair in enumerate(self))
+        return Money(int(self.amounts[self._positions[key]]))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for unit, area in zip(self.unit_codes.tolist(), self.sub_area_codes.tolist(), strict=True):
+            yield self.unit_labels[unit], self.sub_area_names[area]
+
+    def __len__(self) -> int:
+        return int(self.amounts.size)
+
+
 # -- reckoning ---------------------------------------------------------------------------
 
 
@@ -373,28 +416,27 @@ def _per_citizen_birth_days(
                 "every disposition of one citizen must give the same"
             )
         result = highest
-    for index, label in enumerate(citizens.tolist()):
-        key = str(label)
-        mapped = rule.birth_dates.get(key)
-        if mapped is not None:
+    if rule.birth_dates:
+        position = {str(label): index for index, label in enumerate(citizens.tolist())}
+        for key, mapped in rule.birth_dates.items():
+            index = position.get(key)
+            if index is None:
+                continue
             if result[index] not in (NO_BIRTH_DATE, day_number(mapped)):
                 raise StyringskerneError(
                     f"citizen {mask_id(key)}: the birth date given to the refund rule differs "
                     "from the one on their dispositions"
                 )
             result[index] = day_number(mapped)
-        elif result[index] == NO_BIRTH_DATE and is_cpr_shaped(key):
-            result[index] = day_number(cpr_birth_date(key))
+    unknown = result == NO_BIRTH_DATE
+    result[unknown] = birth_day_numbers(citizens[unknown])
     return result
 
 
 def _birthdays(birth_days: NDArray[np.int64], age: int) -> NDArray[np.int64]:
     """The day number each person turns ``age``; OPEN_END where the birth date is unknown."""
-    result = np.full(birth_days.size, OPEN_END, dtype=np.int64)
-    for index in np.flatnonzero(birth_days != NO_BIRTH_DATE).tolist():
-        born = dt.date(1970, 1, 1) + dt.timedelta(days=int(birth_days[index]))
-        result[index] = day_number(birthday(born, age))
-    return result
+    days = birthday_numbers(birth_days, age)
+    return np.where(birth_days == NO_BIRTH_DATE, OPEN_END, days)
 
 
 @masked_repr
@@ -412,11 +454,15 @@ class _Pieces:
     ) -> _Pieces:
         """The pieces whose days (from ``first`` to before ``stop``) meet the year."""
         kept = np.maximum(first, calendar.year_first) < np.minimum(stop, calendar.year_stop)
+        return self.take(np.flatnonzero(kept))
+
+    def take(self, index: NDArray[np.int64]) -> _Pieces:
+        """The pieces at ``index``, in that order."""
         return _Pieces(
-            rows=self.rows[kept],
-            first=self.first[kept],
-            stop=self.stop[kept],
-            unit_keys=self.unit_keys[kept],
+            rows=self.rows[index],
+            first=self.first[index],
+            stop=self.stop[index],
+            unit_keys=self.unit_keys[index],
         )
 
 
@@ -492,21 +538,25 @@ def _spend(
     *,
     once: NDArray[np.bool_],
     calendar: _Calendar,
+    left_out: NDArray[np.bool_] | None = None,
 ) -> _Spend:
-    """Pieces' costs per interval summed per unit: regular spend by month, one-offs apart."""
-    before_cut = calendar.before_cut[None, :]
+    """Pieces' costs per interval summed per unit: regular spend by month, one-offs apart.
 
-    def by_month(values: NDArray[np.int64]) -> NDArray[np.int64]:
-        cells = (units[:, None] * 12 + calendar.interval_month[None, :]).ravel()
-        return group_sum(cells, values.ravel(), unit_count * 12).reshape(unit_count, 12)
-
-    regular = np.where(once[:, None], 0, costs)
-    one_off = np.where(once[:, None], costs, 0)
+    Pieces sorted by unit are summed run by run; ``left_out`` pieces do not count.
+    """
+    per_interval = group_rows_sum(units, costs, unit_count)
+    if left_out is not None and left_out.any():
+        dropped = np.flatnonzero(left_out)
+        per_interval -= group_rows_sum(units[dropped], costs[dropped], unit_count)
+        once = once & ~left_out
+    taken = np.flatnonzero(once)
+    one_off = group_rows_sum(units[taken], costs[taken], unit_count)
+    regular = per_interval - one_off
     return _Spend(
-        month=by_month(regular),
-        month_to_date=by_month(np.where(before_cut, regular, 0)),
-        once=group_sum(units, one_off.sum(axis=1), unit_count),
-        once_to_date=group_sum(units, np.where(before_cut, one_off, 0).sum(axis=1), unit_count),
+        month=calendar.by_month(regular),
+        month_to_date=calendar.by_month(np.where(calendar.before_cut[None, :], regular, 0)),
+        once=exact_sum(one_off, axis=1),
+        once_to_date=exact_sum(np.where(calendar.before_cut[None, :], one_off, 0), axis=1),
     )
 
 
@@ -521,29 +571,6 @@ def _scaled(spend: _Spend, basis: Basis, months_to_date: int) -> tuple[NDArray[n
     to_date = 12 * spend.month_to_date + spend.once_to_date[:, None]
     to_date[:, months_to_date:] = 0
     return year, to_date
-
-
-def _expected_numerators(
-    certain: tuple[NDArray[np.int64], NDArray[np.int64]],
-    levels: list[tuple[Fraction, tuple[NDArray[np.int64], NDArray[np.int64]]]],
-    numerators: NDArray[np.int64],
-    limits: NDArray[np.int64],
-) -> tuple[list[Fraction], list[Fraction]]:
-    """Expected refund numerators of one unit (year and to date) over its scenarios."""
-    ordered = sorted(levels, key=lambda level: level[0], reverse=True)
-    results: list[list[Fraction]] = []
-    for part in (0, 1):
-        scenario = certain[part].copy()
-        base = _refund_numerators(scenario, numerators, limits)
-        expected = [(1 - ordered[0][0]) * int(value) for value in base.tolist()]
-        for index, (probability, spends) in enumerate(ordered):
-            scenario = scenario + spends[part]
-            following = ordered[index + 1][0] if index + 1 < len(ordered) else Fraction(0)
-            weight = probability - following
-            values = _refund_numerators(scenario, numerators, limits).tolist()
-            expected = [e + weight * int(v) for e, v in zip(expected, values, strict=True)]
-        results.append(expected)
-    return results[0], results[1]
 
 
 def state_refund(
@@ -605,18 +632,43 @@ def state_refund(
         calendar,
     )
     keys, inverse = np.unique(pieces.unit_keys, return_inverse=True)
-    units = inverse.astype(np.int64).ravel()
-    costs = windowed_interval_costs(
-        columns, pieces.rows, pieces.first, pieces.stop, calendar.boundaries
-    )
-    year_refund, to_date_refund = _unit_refunds(
-        ledger, pieces, units=units, unit_count=keys.size, costs=costs, calendar=calendar, rule=rule
-    )
-    unit_year = year_refund.sum(axis=1)
-    unit_to_date = to_date_refund.sum(axis=1) if as_of is not None else np.zeros_like(unit_year)
+    # Pieces sorted by unit: every sum per unit below is one run, not a scatter.
+    order = np.argsort(inverse.ravel(), kind="stable")
+    pieces = pieces.take(order)
+    units = inverse.astype(np.int64).ravel()[order]
+    year_costs = windowed_interval_costs(
+        columns, pieces.rows, pieces.first, pieces.stop, [calendar.year_first, calendar.year_stop]
+    )[:, 0]
+    # Month by month only for units whose spend could pass threshold 1: the rest get nothing.
+    may_pass = _may_pass_threshold_1(columns, pieces, units, keys.size, rule)
+    kept = np.flatnonzero(may_pass[units])
+    unit_year = np.zeros(keys.size, dtype=np.int64)
+    unit_to_date = np.zeros(keys.size, dtype=np.int64)
+    if kept.size:
+        candidates = pieces.take(kept)
+        year_refund, to_date_refund = _unit_refunds(
+            ledger,
+            candidates,
+            units=(np.cumsum(may_pass) - 1)[units[kept]],
+            unit_count=int(may_pass.sum()),
+            costs=windowed_interval_costs(
+                columns, candidates.rows, candidates.first, candidates.stop, calendar.boundaries
+            ),
+            calendar=calendar,
+            rule=rule,
+        )
+        unit_year[may_pass] = exact_sum(year_refund, axis=1)
+        if as_of is not None:
+            unit_to_date[may_pass] = exact_sum(to_date_refund, axis=1)
     labels = _unit_labels(keys, households, citizens)
     by_pair, by_area = _split(
-        ledger, sub_areas, pieces=pieces, units=units, costs=costs, refunds=unit_year, labels=labels
+        ledger,
+        sub_areas,
+        pieces=pieces.take(kept),
+        units=units[kept],
+        weights=year_costs[kept],
+        refunds=unit_year,
+        labels=labels,
     )
     segment_citizens = citizen_codes[chosen]
     listed = np.unique(segment_citizens)
@@ -629,17 +681,17 @@ def state_refund(
         year=year,
         as_of=calendar.as_of,
         rule=rule,
-        units=tuple(labels),
-        households=tuple(bool(key < households.size) for key in keys.tolist()),
-        spend=group_sum(units, costs.sum(axis=1), keys.size),
+        units=labels,
+        households=tuple((keys < households.size).tolist()),
+        spend=group_sum(units, year_costs, keys.size),
         to_date=unit_to_date,
         for_year=unit_year,
         by_sub_area=MappingProxyType({name: Money(by_area[name]) for name in sorted(by_area)}),
-        by_unit_and_sub_area=MappingProxyType(by_pair),
+        by_unit_and_sub_area=by_pair,
         unknown_age=tuple(
-            str(citizens[c]) for c in listed.tolist() if ages.birth[c] == NO_BIRTH_DATE
+            citizens[listed[ages.birth[listed] == NO_BIRTH_DATE]].astype(str).tolist()
         ),
-        after_67=tuple(str(citizens[c]) for c in np.unique(segment_citizens[left_out]).tolist()),
+        after_67=tuple(citizens[np.unique(segment_citizens[left_out])].astype(str).tolist()),
         services_not_in_catalogue=unknown_services,
     )
 
@@ -653,9 +705,20 @@ class _Calendar:
     year_first: int
     year_stop: int
     boundaries: list[int]
-    interval_month: NDArray[np.int64]
+    month_starts: NDArray[np.int64]
     before_cut: NDArray[np.bool_]
     months_to_date: int
+
+    def by_month(self, per_interval: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Sums per interval (rows × intervals) as sums per month (rows × 12)."""
+        if per_interval.shape[0] == 0:
+            return np.zeros((0, 12), dtype=np.int64)
+        largest = int(np.abs(per_interval).max())
+        if largest * per_interval.shape[1] > MAX_ORE:
+            raise AmountOverflowError(
+                "a person's spend in a month is too large to reckon the state refund exactly"
+            )
+        return np.add.reduceat(per_interval, self.month_starts, axis=1)
 
     @classmethod
     def of(cls, budget_year: BudgetYear, as_of: dt.date | None) -> _Calendar:
@@ -674,7 +737,7 @@ class _Calendar:
             year_first=months[0],
             year_stop=months[-1],
             boundaries=boundaries,
-            interval_month=np.searchsorted(months, starts, side="right").astype(np.int64) - 1,
+            month_starts=np.searchsorted(starts, months[:-1]).astype(np.int64),
             before_cut=starts < cut,
             months_to_date=0 if as_of is None else as_of.month,
         )
@@ -719,9 +782,7 @@ class _Ages:
     ) -> _Ages:
         birth = _per_citizen_birth_days(ledger, citizens, codes, rule)
         age_67 = _birthdays(birth, 67)
-        covered = np.array(
-            [str(citizen) in rule.covered_after_67 for citizen in citizens.tolist()], dtype=bool
-        )
+        covered = np.isin(citizens, np.array(sorted(rule.covered_after_67), dtype=np.str_))
         too_early = covered & (age_67 < day_number(_FIRST_YEAR_OF_STK_3))
         if too_early.any():
             citizen = str(citizens[int(np.flatnonzero(too_early)[0])])
@@ -731,6 +792,38 @@ class _Ages:
                 "covered_after_67"
             )
         return cls(birth=birth, age_67=age_67, age_23=_birthdays(birth, 23), covered=covered)
+
+
+def _may_pass_threshold_1(
+    columns: SegmentColumns,
+    pieces: _Pieces,
+    units: NDArray[np.int64],
+    unit_count: int,
+    rule: RefundRule,
+) -> NDArray[np.bool_]:
+    """Units whose spend could pass threshold 1 in some month (or the year): a safe bound.
+
+    Per piece, the most a month can cost as if it comes about: 31 days, 31/7 weeks or one month
+    of the amount per unit, plus an øre of rounding, times 12 against the yearly threshold; a
+    one-off amount counts whole (spread over twelve months it is 1/12 of it against 1/12). The
+    bound is summed in floats with a margin, so it only ever keeps too many, never too few.
+    """
+    rows = pieces.rows
+    per_unit = (
+        np.abs(columns.rate[rows].astype(np.float64))
+        * columns.quantity_numerator[rows]
+        / columns.quantity_denominator[rows]
+    )
+    unit = columns.unit[rows]
+    per_month = np.select(
+        [unit == UNIT_DAY, unit == UNIT_WEEK, unit == UNIT_MONTH],
+        [31 * per_unit, per_unit * 31 / 7, per_unit],
+        default=per_unit / 12,
+    )
+    bound = np.bincount(units, weights=12 * (per_month + 1), minlength=unit_count)
+    threshold = float(rule.thresholds.thresholds[0].ore)
+    result: NDArray[np.bool_] = bound * (1 + 1e-9) + 1 > threshold
+    return result
 
 
 def _unit_refunds(
@@ -749,30 +842,29 @@ def _unit_refunds(
     probable = (
         columns.probability_numerator[pieces.rows] != columns.probability_denominator[pieces.rows]
     )
-    spend = _spend(
-        np.where(probable[:, None], 0, costs), units, unit_count, once=once, calendar=calendar
-    )
+    spend = _spend(costs, units, unit_count, once=once, calendar=calendar, left_out=probable)
     numerators, denominator, limits = _increments(rule)
     scale = 12 if rule.basis == "month" else 1
-    year_spend, to_date_spend = _scaled(spend, rule.basis, calendar.months_to_date)
+    certain = _scaled(spend, rule.basis, calendar.months_to_date)
     one, divisor = np.ones(1, dtype=np.int64), np.full(1, scale * denominator, dtype=np.int64)
-    year_refund = rounded_ratio(_refund_numerators(year_spend, numerators, limits), one, divisor)
-    to_date_refund = rounded_ratio(
-        _refund_numerators(to_date_spend, numerators, limits), one, divisor
+    refunds = tuple(
+        rounded_ratio(_refund_numerators(part, numerators, limits), one, divisor)
+        for part in certain
     )
     if probable.any():
-        _replace_expected(
+        chosen = np.flatnonzero(probable)
+        with_expected, expected = _expected_refunds(
             ledger,
-            pieces,
-            probable=probable,
-            units=units,
-            once=once,
+            pieces.take(chosen),
+            units=units[chosen],
+            once=once[chosen],
+            certain=certain,
             calendar=calendar,
-            spend=spend,
             rule=rule,
-            refunds=(year_refund, to_date_refund),
         )
-    return year_refund, to_date_refund
+        for part, values in zip(refunds, expected, strict=True):
+            part[with_expected] = values
+    return refunds[0], refunds[1]
 
 
 def _split(
@@ -781,62 +873,66 @@ def _split(
     *,
     pieces: _Pieces,
     units: NDArray[np.int64],
-    costs: NDArray[np.int64],
+    weights: NDArray[np.int64],
     refunds: NDArray[np.int64],
-    labels: list[str],
-) -> tuple[dict[tuple[str, str], Money], dict[str, int]]:
+    labels: tuple[str, ...],
+) -> tuple[RefundParts, dict[str, int]]:
     """Each unit's refund split over the sub-areas of its counted spend (largest remainder)."""
     area_codes, area_names = sub_area_codes(ledger, sub_areas)
     piece_areas = area_codes[pieces.rows] if pieces.rows.size else pieces.rows
     area_count = max(len(area_names), 1)
     pair_keys, pair_index = np.unique(units * area_count + piece_areas, return_inverse=True)
-    weights = group_sum(pair_index.ravel(), costs.sum(axis=1), pair_keys.size)
-    parts = largest_remainder(pair_keys // area_count, np.maximum(weights, 0), refunds)
+    pair_weights = group_sum(pair_index.ravel(), weights, pair_keys.size)
+    parts = largest_remainder(pair_keys // area_count, np.maximum(pair_weights, 0), refunds)
     kept = np.flatnonzero(parts)
     pair_units, pair_areas = np.divmod(pair_keys[kept], area_count)
     area_totals = group_sum(pair_areas, parts[kept], area_count)
-    by_pair = {
-        (labels[unit], area_names[area]): Money(part)
-        for unit, area, part in zip(
-            pair_units.tolist(), pair_areas.tolist(), parts[kept].tolist(), strict=True
-        )
-    }
     by_area = {
         area_names[area]: total
         for area, total in enumerate(area_totals.tolist())
         if total and area < len(area_names)
     }
-    return by_pair, by_area
+    split = RefundParts(
+        unit_codes=pair_units,
+        sub_area_codes=pair_areas,
+        amounts=parts[kept],
+        unit_labels=labels,
+        sub_area_names=tuple(area_names),
+    )
+    return split, by_area
 
 
 def _unit_labels(
     keys: NDArray[np.int64], households: NDArray[Any], citizens: NDArray[Any]
-) -> list[str]:
-    count = households.size
-    return [
-        str(households[key]) if key < count else str(citizens[key - count]) for key in keys.tolist()
-    ]
+) -> tuple[str, ...]:
+    """Household labels for keys below the household count, citizen ids above it."""
+    labels = np.concatenate([households.astype(np.str_), citizens.astype(np.str_)])
+    return tuple(labels[keys].tolist())
 
 
-def _replace_expected(
+def _expected_refunds(
     ledger: DispositionLedger,
     pieces: _Pieces,
     *,
-    probable: NDArray[np.bool_],
     units: NDArray[np.int64],
     once: NDArray[np.bool_],
+    certain: tuple[NDArray[np.int64], ...],
     calendar: _Calendar,
-    spend: _Spend,
     rule: RefundRule,
-    refunds: tuple[NDArray[np.int64], NDArray[np.int64]],
-) -> None:
-    """Overwrite the refund of units with expected dispositions by its exact expectation."""
+) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+    """The exact expected refund of the units with expected (probability < 1) pieces.
+
+    Per unit, with its distinct probability levels ``q₁ > … > q_L`` and the spend ``X_j`` of
+    the pieces at level ``q_j`` (as if they come about), the expectation is
+    ``(1 − q₁)·f(G) + Σ (q_j − q_{j+1})·f(G + X₁ + … + X_j)``: one row per (unit, level)
+    scenario, weights over a common denominator of the levels, one rounding per month.
+    Returns the units and their refunds per month (or year), for the year and to date.
+    """
     columns = ledger.columns
-    chosen = np.flatnonzero(probable)
-    rows, position = np.unique(pieces.rows[chosen], return_inverse=True)
+    rows = pieces.rows
     ones = np.ones(rows.size, dtype=np.int64)
     # The same segments as if they come about: cost without the probability weight.
-    certain_columns = build_segment_columns(
+    as_granted = build_segment_columns(
         start=columns.start[rows],
         stop=columns.stop[rows],
         unit=columns.unit[rows].astype(np.int64),
@@ -847,50 +943,103 @@ def _replace_expected(
         probability_denominator=ones,
     )
     whole = windowed_interval_costs(
-        certain_columns,
-        position.ravel(),
-        pieces.first[chosen],
-        pieces.stop[chosen],
-        calendar.boundaries,
+        as_granted, np.arange(rows.size), pieces.first, pieces.stop, calendar.boundaries
     )
+    levels, rank, common = _probability_levels(
+        columns.probability_numerator[rows], columns.probability_denominator[rows]
+    )
+    # Scenario rows: one per (unit, level), sorted by unit, highest probability first.
+    level_count = len(levels)
+    pair_keys, pair_of = np.unique(units * level_count + rank, return_inverse=True)
+    extra = _scaled(
+        _spend(whole, pair_of.ravel(), pair_keys.size, once=once, calendar=calendar),
+        rule.basis,
+        calendar.months_to_date,
+    )
+    pair_unit, pair_rank = np.divmod(pair_keys, level_count)
+    run_start = np.flatnonzero(np.r_[True, pair_unit[1:] != pair_unit[:-1]])
+    run_of_pair = np.repeat(np.arange(run_start.size), np.diff(np.r_[run_start, pair_keys.size]))
+    with_expected = pair_unit[run_start]
+    # Weights times the common denominator: 1 − q₁ for the base, q_j − q_{j+1} per scenario.
+    level_weight = np.array([int(level * common) for level in levels], dtype=object)
+    last_of_run = np.r_[pair_unit[1:] != pair_unit[:-1], True]
+    following = np.where(last_of_run, 0, level_weight[np.roll(pair_rank, -1)])
+    pair_weight = level_weight[pair_rank] - following
+    base_weight = common - level_weight[pair_rank[run_start]]
     numerators, denominator, limits = _increments(rule)
-    divisor = (12 if rule.basis == "month" else 1) * denominator
-    levels_of: dict[int, dict[Fraction, list[int]]] = {}
-    for index, (unit, numerator, denominator_) in enumerate(
-        zip(
-            units[chosen].tolist(),
-            columns.probability_numerator[pieces.rows[chosen]].tolist(),
-            columns.probability_denominator[pieces.rows[chosen]].tolist(),
-            strict=True,
+    divisor = (12 if rule.basis == "month" else 1) * denominator * common
+    results = []
+    for granted, added in zip(certain, extra, strict=True):
+        base = granted[with_expected]
+        scenario = base[run_of_pair] + _within_runs(added, run_start, run_of_pair)
+        values = _weighted_sum(
+            base_weight,
+            _refund_numerators(base, numerators, limits),
+            pair_weight,
+            _refund_numerators(scenario, numerators, limits),
+            run_start,
         )
-    ):
-        level = Fraction(numerator, denominator_)
-        levels_of.setdefault(unit, {}).setdefault(level, []).append(index)
-    for unit, levels in levels_of.items():
-        certain = _scaled(
-            _Spend(
-                month=spend.month[unit : unit + 1],
-                month_to_date=spend.month_to_date[unit : unit + 1],
-                once=spend.once[unit : unit + 1],
-                once_to_date=spend.once_to_date[unit : unit + 1],
-            ),
-            rule.basis,
-            calendar.months_to_date,
+        results.append(_rounded(values, divisor))
+    return with_expected, results
+
+
+def _probability_levels(
+    numerator: NDArray[np.int64], denominator: NDArray[np.int64]
+) -> tuple[list[Fraction], NDArray[np.int64], int]:
+    """The distinct probabilities (highest first), each piece's rank, their common denominator."""
+    divisor = np.gcd(numerator, denominator)
+    pairs, index = np.unique(
+        np.stack([numerator // divisor, denominator // divisor], axis=1),
+        axis=0,
+        return_inverse=True,
+    )
+    found = [Fraction(int(n), int(d)) for n, d in pairs.tolist()]
+    ranking = sorted(range(len(found)), key=lambda position: found[position], reverse=True)
+    rank_of = np.empty(len(found), dtype=np.int64)
+    rank_of[ranking] = np.arange(len(found))
+    levels = [found[position] for position in ranking]
+    common = math.lcm(*(level.denominator for level in levels))
+    return levels, rank_of[index.ravel()], common
+
+
+def _within_runs(
+    values: NDArray[np.int64], run_start: NDArray[np.int64], run_of_row: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """Cumulative sums of the rows within each run (a unit's scenarios add up in order)."""
+    if values.shape[0] and int(np.abs(values).sum(axis=0).max()) > MAX_ORE:
+        raise AmountOverflowError(
+            "the expected spend is too large to reckon the state refund exactly"
         )
-        scenario_levels = []
-        for level, indices in levels.items():
-            taken = np.array(indices, dtype=np.int64)
-            extra = _spend(
-                whole[taken],
-                np.zeros(taken.size, dtype=np.int64),
-                1,
-                once=once[chosen][taken],
-                calendar=calendar,
-            )
-            scaled = _scaled(extra, rule.basis, calendar.months_to_date)
-            scenario_levels.append((level, (scaled[0][0], scaled[1][0])))
-        year_exact, to_date_exact = _expected_numerators(
-            (certain[0][0], certain[1][0]), scenario_levels, numerators, limits
-        )
-        refunds[0][unit] = [round_half_even(value / divisor) for value in year_exact]
-        refunds[1][unit] = [round_half_even(value / divisor) for value in to_date_exact]
+    running = np.cumsum(values, axis=0)
+    before = np.vstack([np.zeros((1, values.shape[1]), dtype=np.int64), running])[run_start]
+    result: NDArray[np.int64] = running - before[run_of_row]
+    return result
+
+
+def _weighted_sum(
+    base_weight: NDArray[Any],
+    base: NDArray[np.int64],
+    pair_weight: NDArray[Any],
+    scenarios: NDArray[np.int64],
+    run_start: NDArray[np.int64],
+) -> NDArray[Any]:
+    """``base_weight·f(G) + Σ pair_weight·f(scenario)`` per unit: int64, or Python ints if large."""
+    largest = max(int(np.abs(base).max(initial=0)), int(np.abs(scenarios).max(initial=0)))
+    heaviest = max(int(np.abs(base_weight).max(initial=0)), int(np.abs(pair_weight).max(initial=0)))
+    runs = np.diff(np.r_[run_start, scenarios.shape[0]])
+    count = int(runs.max(initial=0)) + 1
+    exact_in_int64 = heaviest <= MAX_ORE and largest * heaviest * count <= MAX_ORE
+    kind: type = np.int64 if exact_in_int64 else object
+    weighted: NDArray[Any] = pair_weight.astype(kind)[:, None] * scenarios.astype(kind)
+    total: NDArray[Any] = base_weight.astype(kind)[:, None] * base.astype(kind)
+    if weighted.shape[0]:
+        total = total + np.add.reduceat(weighted, run_start, axis=0)
+    return total
+
+
+def _rounded(values: NDArray[Any], divisor: int) -> NDArray[np.int64]:
+    """``values ÷ divisor`` rounded half-even to whole øre, exactly."""
+    if values.dtype == object or divisor > MAX_ORE:
+        rounded = [round_half_even(Fraction(int(value), divisor)) for value in values.ravel()]
+        return np.array(rounded, dtype=np.int64).reshape(values.shape)
+    return rounded_ratio(values, np.ones(1, dtype=np.int64), np.full(1, divisor, dtype=np.int64))
