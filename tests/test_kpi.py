@@ -100,9 +100,9 @@ def test_boks_7_2_deviation_column() -> None:
     )
     for name, (_, _, printed) in rows.items():
         assert forecast.deviation(name) == Money(printed * 100_000)
-    # The seed's rows "Refusion" (−3.853, −1.240, printed −387) and "Merudgift" (665, 794,
-    # printed 99) do not follow this rule; the printed total (−3.382) is the sum of the printed
-    # column. Those two rows are reported as inconsistent in the seed, not reproduced.
+    # The rows "Refusion" and "Merudgift, incl. refusion" follow the same rule once the box's
+    # OCR digit errors are corrected (−4.240 for "-1.240", 685/784 for 665/794); they are
+    # reproduced with the refund in test_reports_plots_frames.py.
 
 
 def test_granted_hours_occupancy_and_purchases() -> None:

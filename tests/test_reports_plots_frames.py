@@ -7,15 +7,16 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
 
-from styringskerne import DispositionLedger, ImportFailedError, Money
+from styringskerne import DispositionLedger, ImportFailedError, Money, StyringskerneError
 from styringskerne.examples import example_month
 from styringskerne.forecast.explanation import explain_change
-from styringskerne.forecast.forecast import Snapshot, make_forecast
+from styringskerne.forecast.forecast import Forecast, ForecastLine, Snapshot, make_forecast
 from styringskerne.io.frames import dispositions_from_pandas
 from styringskerne.kpi.plots import (
     plot_change_waterfall,
@@ -30,6 +31,7 @@ from styringskerne.kpi.reports import (
     provider_report,
     quarterly_report,
 )
+from styringskerne.ledger.refund import RefundParts, RefundRule, RefundThresholds, StateRefund
 from styringskerne.visitation.followup import FollowUpCase
 from styringskerne.visitation.ladder import ladder_distribution, movements
 from tests.strategies import disposition_lists
@@ -175,3 +177,111 @@ def test_ledger_results_to_pandas_are_exact_and_masked() -> None:
     assert list(table.index) == ["010190-1234", "B-2"]  # one spelling per CPR, on request
     cost = ledger.cost(D(2024, 1, 1), D(2024, 1, 31), by="service").to_pandas()
     assert int(cost.loc["SEL108", "amount (øre)"]) == Money.of("1149").ore * 31
+
+
+def _forecast_with_refund(
+    gross: dict[str, int], budget: dict[str, int], refund: dict[str, int]
+) -> Forecast:
+    """A forecast of 2018 with the given gross, budget and refund per sub-area (øre)."""
+    names = tuple(sorted(refund))
+    state = StateRefund(
+        year=2018,
+        as_of=D(2018, 6, 30),
+        rule=RefundRule(thresholds=RefundThresholds(year=2018, thresholds=("1", "2", "3"))),
+        units=("B-1",),
+        households=(False,),
+        spend=np.array([sum(gross.values())]),
+        to_date=np.zeros(1, dtype=np.int64),
+        for_year=np.array([sum(refund.values())]),
+        by_sub_area={name: Money(amount) for name, amount in refund.items()},
+        by_unit_and_sub_area=RefundParts(
+            unit_codes=np.zeros(len(names), dtype=np.int64),
+            sub_area_codes=np.arange(len(names)),
+            amounts=np.array([refund[name] for name in names]),
+            unit_labels=("B-1",),
+            sub_area_names=names,
+        ),
+    )
+    return Forecast(
+        as_of=D(2018, 6, 30),
+        year=2018,
+        lines=(
+            ForecastLine(
+                kind="dispositions",
+                label="granted",
+                amounts={name: Money(amount) for name, amount in gross.items()},
+            ),
+        ),
+        budget={name: Money(amount) for name, amount in budget.items()},
+        state_refund=state,
+    )
+
+
+def test_boks_7_2_refund_row_and_rows_incl_refund() -> None:
+    """*Boks 7.2* (VIVE 2018, Ikast-Brande, 30.06.2018, 1.000 kr.), with the box's OCR digit
+    errors corrected: the row "Refusion" reads −3.853 / −4.240 / −387 (printed "-1.240") and
+    "Merudgift, incl. refusion" 685 / 784 / 99 (printed 665 / 794). With those, every row's
+    deviation is expected − budget and the total 165.880 / 162.498 / −3.382 is the sum of the
+    rows, as printed. The box does not show how its 4.240 of refund is spread over the gross
+    rows, nor the gross and refund behind the net rows: those splits below are made up; the
+    printed figures are what the test holds the report to."""
+    k = 100_000  # 1.000 kr. in øre
+    printed = {  # row: (corrected budget 2018, expected accounts 2018, deviation)
+        "Botilbud inden for kommunen": (53_216, 48_742, -4_474),
+        "Botilbud uden for kommunen": (70_474, 68_633, -1_841),
+        "Dagtilbud inden for kommunen": (14_820, 13_972, -848),
+        "Dagtilbud uden for kommunen": (9_793, 9_125, -668),
+        "Refund (§ 176)": (-3_853, -4_240, -387),
+        "Bostøtte og akutordning": (9_471, 10_545, 1_074),
+        "BPA, incl. refund": (6_143, 8_669, 2_526),
+        "Merudgift, incl. refund": (685, 784, 99),
+        "Øvrige ydelser": (5_131, 6_268, 1_137),
+        "Total, incl. refund": (165_880, 162_498, -3_382),
+    }
+    gross_rows = [name for name in printed if "refund" not in name.lower()]
+    # The refund of the gross rows (4.240 in all) falls on the residential and day offers.
+    refund = {
+        "Botilbud inden for kommunen": 1_500 * k,
+        "Botilbud uden for kommunen": 2_400 * k,
+        "Dagtilbud uden for kommunen": 340 * k,
+        "BPA": 1_200 * k,  # behind the net row: gross 9.869 − refund 1.200 = 8.669
+        "Merudgift": 16 * k,  # gross 800 − refund 16 = 784
+    }
+    gross = {name: printed[name][1] * k for name in gross_rows}
+    gross |= {"BPA": 9_869 * k, "Merudgift": 800 * k}
+    budget = {name: printed[name][0] * k for name in gross_rows}
+    budget |= {"BPA": 6_143 * k, "Merudgift": 685 * k}
+    forecast = _forecast_with_refund(gross, budget, refund)
+    order = ["Botilbud inden for kommunen", "Botilbud uden for kommunen",
+             "Dagtilbud inden for kommunen", "Dagtilbud uden for kommunen"]  # fmt: skip
+    assert [name for name in forecast.sub_areas if name in order] == order
+    report = quarterly_report(
+        forecast,
+        DispositionLedger([]),
+        refund_budget=Money(3_853 * k),
+        net_sub_areas=["BPA", "Merudgift"],
+    )
+    got = {row[0]: (row[2], row[3], row[4]) for row in report.rows}
+    assert got == {
+        name: tuple(Money(value * k) for value in values) for name, values in printed.items()
+    }
+    labels = [row[0] for row in report.rows]
+    # The refund row follows the last gross row whose refund it carries, as in the box.
+    assert labels.index("Refund (§ 176)") == labels.index("Dagtilbud uden for kommunen") + 1
+    assert labels[-1] == "Total, incl. refund"
+    assert forecast.total_net == Money(162_498 * k)
+
+
+def test_refund_rows_need_a_refund_and_a_budget() -> None:
+    forecast = make_forecast(MONTH.current, budget=MONTH.budget)
+    with pytest.raises(StyringskerneError, match="refund=RefundRule"):
+        quarterly_report(forecast, MONTH.current.ledger, refund_budget=Money(100))
+    k = 100_000
+    with_refund = _forecast_with_refund({"A": 900 * k}, {"A": 800 * k}, {"A": 50 * k})
+    with pytest.raises(StyringskerneError, match="'B', not a sub-area"):
+        quarterly_report(with_refund, DispositionLedger([]), net_sub_areas=["B"])
+    report = quarterly_report(with_refund, DispositionLedger([]))
+    refund_row, total = report.rows[-2], report.rows[-1]
+    assert refund_row[2:5] == (None, Money(-50 * k), None)
+    assert total[2:5] == (None, Money(850 * k), None)
+    assert any("No budget for the refund" in note for note in report.notes)

@@ -24,7 +24,7 @@ from styringskerne.core.calendar import from_day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
-from styringskerne.core.money import Money
+from styringskerne.core.money import Money, MoneyLike
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.figures import (
@@ -212,42 +212,63 @@ def quarterly_report(
     *,
     last_year: Mapping[str, Money] | None = None,
     overspend_negative: bool = False,
+    refund_budget: MoneyLike | None = None,
+    last_year_refund: MoneyLike | None = None,
+    net_sub_areas: Iterable[str] = (),
 ) -> Report:
     """The political committee's quarterly table, in the shape of *Boks 7.2*.
 
     Per sub-area: citizens on the as-of date, corrected budget, expected accounts, deviation
     (expected − budget; ``overspend_negative`` flips it for print) and last year's accounts.
     Citizens are counted in the forecast's own sub-areas (``forecast.sub_area_of_account``).
+
+    When the forecast carries the state refund (``make_forecast(..., refund=...)``), the table
+    has the box's refund rows: the sub-areas in ``net_sub_areas`` are shown net, "…, incl.
+    refund" (their budget in ``forecast.budget`` is then the net budget, as *Boks 7.2*'s "BPA,
+    incl. refusion"), and the refund of every other sub-area is one row "Refund (§ 176)" after
+    the last sub-area it comes from, printed as a negative expense like the box's "Refusion".
+    ``refund_budget`` and ``last_year_refund`` are that row's budget and last year's figure,
+    given as money back (positive). The total is then "Total, incl. refund": gross rows plus net
+    rows minus the refund row, which is the forecast's net total.
+
+    Raises:
+        StyringskerneError: if refund options are given for a forecast without a refund, or
+            ``net_sub_areas`` names a sub-area the forecast does not have.
     """
     citizens = _citizens_by_sub_area(ledger, forecast.as_of, forecast.sub_area_of_account)
     last_year = last_year or {}
     sign = -1 if overspend_negative else 1
+    refund = _report_refund(forecast, refund_budget, last_year_refund, net_sub_areas)
     rows: list[tuple[Cell, ...]] = []
     expected = forecast.expected
     for name in forecast.sub_areas:
         budget = forecast.budget_for(name)
+        amount = expected[name]
+        label = name
+        if refund is not None and name in refund.net:
+            amount, label = amount - refund.of(name), f"{name}, incl. refund"
         rows.append(
             (
-                name,
+                label,
                 citizens.get(name, 0),
                 budget,
-                expected[name],
-                _deviation(expected[name], budget, sign),
+                amount,
+                _deviation(amount, budget, sign),
                 last_year.get(name),
             )
         )
-    total_budget = forecast.total_budget
-    rows.append(
-        (
-            "Total",
-            sum(citizens.values()),
-            total_budget,
-            forecast.total_expected,
-            None if forecast.budget_missing else (forecast.total_expected - total_budget) * sign,
-            Money.total(last_year.values()) if last_year else None,
-        )
-    )
+        if refund is not None and name == refund.after:
+            rows.append(refund.row(sign))
+    if refund is not None and refund.after is None:
+        rows.append(refund.row(sign))
+    rows.append(_quarterly_total(forecast, citizens, last_year, refund, sign))
     deviation = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
+    notes = _missing_budget_notes(forecast)
+    if refund is not None and refund.budget is None:
+        notes += (
+            "No budget for the refund: its deviation and the total deviation are left empty; "
+            "give refund_budget.",
+        )
     return Report(
         title=f"Key figures {forecast.as_of.isoformat()} (kr.)",
         columns=(
@@ -259,7 +280,98 @@ def quarterly_report(
             f"Accounts {forecast.year - 1}",
         ),
         rows=rows,
-        notes=_missing_budget_notes(forecast),
+        notes=notes,
+    )
+
+
+@masked_repr
+@attrs.frozen
+class _ReportRefund:
+    """The refund rows of a quarterly report: which sub-areas are net, the rest in one row."""
+
+    refund: Mapping[str, Money]
+    net: frozenset[str]
+    budget: Money | None
+    last_year: Money | None
+    after: str | None
+
+    def of(self, name: str) -> Money:
+        return self.refund.get(name, Money(0))
+
+    @property
+    def gross_refund(self) -> Money:
+        """The refund of the sub-areas shown gross: the refund row's amount."""
+        return Money.total(amount for name, amount in self.refund.items() if name not in self.net)
+
+    def row(self, sign: int) -> tuple[Cell, ...]:
+        budget = None if self.budget is None else -self.budget
+        expected = -self.gross_refund
+        return (
+            "Refund (§ 176)",
+            None,
+            budget,
+            expected,
+            _deviation(expected, budget, sign),
+            None if self.last_year is None else -self.last_year,
+        )
+
+
+def _report_refund(
+    forecast: Forecast,
+    budget: MoneyLike | None,
+    last_year: MoneyLike | None,
+    net_sub_areas: Iterable[str],
+) -> _ReportRefund | None:
+    net = frozenset(_strings(net_sub_areas))
+    refund = forecast.refund
+    if refund is None:
+        if net or budget is not None or last_year is not None:
+            raise StyringskerneError(
+                "refund rows need a forecast with the state refund: make it with "
+                "make_forecast(..., refund=RefundRule.for_year(year))"
+            )
+        return None
+    unknown = sorted(net - set(forecast.sub_areas))
+    if unknown:
+        raise StyringskerneError(
+            f"net_sub_areas names {', '.join(map(repr, unknown))}, not a sub-area of the "
+            f"forecast (it has {', '.join(forecast.sub_areas)})"
+        )
+    with_refund = [name for name in forecast.sub_areas if name not in net and refund.get(name)]
+    return _ReportRefund(
+        refund=refund,
+        net=net,
+        budget=None if budget is None else Money.of(budget, field="refund_budget"),
+        last_year=None if last_year is None else Money.of(last_year, field="last_year_refund"),
+        after=with_refund[-1] if with_refund else None,
+    )
+
+
+def _quarterly_total(
+    forecast: Forecast,
+    citizens: Mapping[str, int],
+    last_year: Mapping[str, Money],
+    refund: _ReportRefund | None,
+    sign: int,
+) -> tuple[Cell, ...]:
+    budget: Money | None = forecast.total_budget
+    expected = forecast.total_expected
+    previous = Money.total(last_year.values()) if last_year else None
+    label = "Total"
+    if refund is not None:
+        label = "Total, incl. refund"
+        expected = expected - Money.total(refund.refund.values())
+        budget = None if refund.budget is None else forecast.total_budget - refund.budget
+        if previous is not None and refund.last_year is not None:
+            previous = previous - refund.last_year
+    missing = forecast.budget_missing or budget is None
+    return (
+        label,
+        sum(citizens.values()),
+        budget,
+        expected,
+        None if missing or budget is None else (expected - budget) * sign,
+        previous,
     )
 
 
