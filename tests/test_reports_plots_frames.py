@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 
 from styringskerne import DispositionLedger, ImportFailedError, Money, StyringskerneError
+from styringskerne.budget.variance import Variance
 from styringskerne.examples import example_month
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Forecast, ForecastLine, Snapshot, make_forecast
@@ -23,6 +25,7 @@ from styringskerne.kpi.plots import (
     plot_forecast_through_year,
     plot_inflow_outflow,
     plot_ladder,
+    plot_volume_price,
     save_png,
 )
 from styringskerne.kpi.reports import (
@@ -30,6 +33,7 @@ from styringskerne.kpi.reports import (
     management_report,
     provider_report,
     quarterly_report,
+    variance_report,
 )
 from styringskerne.ledger.refund import RefundParts, RefundRule, RefundThresholds, StateRefund
 from styringskerne.visitation.followup import FollowUpCase
@@ -285,3 +289,57 @@ def test_refund_rows_need_a_refund_and_a_budget() -> None:
     assert refund_row[2:5] == (None, Money(-50 * k), None)
     assert total[2:5] == (None, Money(850 * k), None)
     assert any("No budget for the refund" in note for note in report.notes)
+
+
+def _variances() -> dict[str, Variance]:
+    # 4 persons assumed at 365.000 kr., 1 person all year at 4 times the price (as in the
+    # guide's worked quarter): volume −3 × 365.000, price +3 × 365.000.
+    return {
+        "5.38.50": Variance(
+            sub_area="5.38.50",
+            assumed_count=Fraction(4),
+            assumed=Money(4 * 36_500_000),
+            persons=Fraction(1),
+            expected=Money(146_000_000),
+            volume=Money(-3 * 36_500_000),
+            price=Money(3 * 36_500_000),
+        ),
+        "5.38.52": Variance(
+            sub_area="5.38.52",
+            assumed_count=Fraction(1, 2),
+            assumed=Money(10_000_000),
+            persons=Fraction(1),
+            expected=Money(25_000_000),
+            volume=Money(10_000_000),
+            price=Money(5_000_000),
+        ),
+    }
+
+
+def test_the_variance_report_adds_up_and_flips_for_print() -> None:
+    report = variance_report(_variances())
+    total = report.rows[-1]
+    assert total[0] == "Total"
+    assert total[1:] == (
+        Fraction(9, 2),
+        Fraction(2),
+        Money(156_000_000),
+        Money(171_000_000),
+        Money(-99_500_000),
+        Money(114_500_000),
+        Money(15_000_000),
+    )
+    flipped = variance_report(_variances(), overspend_negative=True)
+    assert flipped.rows[1][5:] == (Money(-10_000_000), Money(-5_000_000), Money(-15_000_000))
+    assert flipped.columns[-1] == "Deviation (− = overspend)"
+
+
+def test_the_volume_price_plot_shows_the_report_figures(tmp_path: Path) -> None:
+    figure = plot_volume_price(_variances())
+    axes = figure.axes[0]
+    heights = sorted(round(patch.get_height(), 2) for patch in axes.patches)
+    # 1.000 kr.: volume −1.095 and +100, price +1.095 and +50.
+    assert heights == [-1095.0, 50.0, 100.0, 1095.0]
+    assert save_png(figure, tmp_path / "variance.png").stat().st_size > 0
+    with pytest.raises(StyringskerneError, match="at least one sub-area"):
+        plot_volume_price({})

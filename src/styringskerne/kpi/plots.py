@@ -7,12 +7,13 @@ any backend, also on a server) and :func:`save_png` writes one to a file. Instal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from styringskerne.budget.variance import Variance
 from styringskerne.core.calendar import BudgetYear
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text
@@ -30,6 +31,7 @@ __all__ = [
     "plot_forecast_through_year",
     "plot_inflow_outflow",
     "plot_ladder",
+    "plot_volume_price",
     "save_png",
 ]
 
@@ -161,4 +163,36 @@ def plot_change_waterfall(change: ChangeExplanation) -> Figure:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_ylabel("1.000 kr. (+ = more spend)")
     axes.set_title("Change of the forecast since last month")
+    return _masked(figure)
+
+
+def plot_volume_price(variance: Mapping[str, Variance]) -> Figure:
+    """Each sub-area's deviation from its steering assumption as volume and price bars.
+
+    Per sub-area one bar for more or fewer cases than assumed (volume) and one for dearer or
+    cheaper cases (price), in 1.000 kr. (+ = more spend); a dot marks their sum, the deviation.
+    The bars are the figures of :func:`styringskerne.kpi.reports.variance_report`.
+    """
+    if not variance:
+        raise StyringskerneError("give the variance of at least one sub-area")
+    names = list(variance)
+    volume = [variance[name].volume.ore / 100_000 for name in names]
+    price = [variance[name].price.ore / 100_000 for name in names]
+    figure = _figure()
+    axes = figure.add_subplot()
+    places = np.arange(len(names))
+    axes.bar(places - 0.2, volume, width=0.4, label="volume (more cases)", color="tab:blue")
+    axes.bar(places + 0.2, price, width=0.4, label="price (dearer cases)", color="tab:orange")
+    axes.scatter(
+        places,
+        [variance[name].deviation.ore / 100_000 for name in names],
+        color="black",
+        zorder=3,
+        label="deviation",
+    )
+    axes.set_xticks(places, names, rotation=30, ha="right")
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.set_ylabel("1.000 kr. (+ = more spend)")
+    axes.set_title("Deviation from the steering assumptions")
+    axes.legend()
     return _masked(figure)

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from styringskerne.budget.variance import Variance
 from styringskerne.core.calendar import from_day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
@@ -45,6 +46,7 @@ __all__ = [
     "management_report",
     "provider_report",
     "quarterly_report",
+    "variance_report",
 ]
 
 Cell = Money | int | str | Fraction | dt.date | None
@@ -372,6 +374,61 @@ def _quarterly_total(
         expected,
         None if missing or budget is None else (expected - budget) * sign,
         previous,
+    )
+
+
+def variance_report(
+    variance: Mapping[str, Variance], *, overspend_negative: bool = False
+) -> Report:
+    """The deviation from the steering assumptions split into volume and price (mængde og pris).
+
+    One row per sub-area of :func:`styringskerne.budget.variance.volume_price_variance` and a
+    total: assumed and actual full-year persons, assumed amount, expected spend, the volume part
+    (more or fewer cases than assumed), the price part (dearer or cheaper cases) and the
+    deviation, which is volume + price to the øre. ``overspend_negative`` flips the three
+    deviation columns for print.
+    """
+    sign = -1 if overspend_negative else 1
+    rows: list[tuple[Cell, ...]] = [
+        (
+            name,
+            split.assumed_count,
+            split.persons,
+            split.assumed,
+            split.expected,
+            split.volume * sign,
+            split.price * sign,
+            split.deviation * sign,
+        )
+        for name, split in variance.items()
+    ]
+    splits = list(variance.values())
+    rows.append(
+        (
+            "Total",
+            sum((split.assumed_count for split in splits), Fraction(0)),
+            sum((split.persons for split in splits), Fraction(0)),
+            Money.total(split.assumed for split in splits),
+            Money.total(split.expected for split in splits),
+            Money.total(split.volume for split in splits) * sign,
+            Money.total(split.price for split in splits) * sign,
+            Money.total(split.deviation for split in splits) * sign,
+        )
+    )
+    marks = "(− = overspend)" if overspend_negative else "(+ = overspend)"
+    return Report(
+        title="Deviation from the steering assumptions: more cases (volume), dearer cases (price)",
+        columns=(
+            "Sub-area",
+            "Assumed full-year persons",
+            "Full-year persons",
+            "Assumed amount",
+            "Expected",
+            f"Volume {marks}",
+            f"Price {marks}",
+            f"Deviation {marks}",
+        ),
+        rows=rows,
     )
 
 
