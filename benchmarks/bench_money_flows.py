@@ -11,6 +11,9 @@ runs, with the peak traced memory of one run:
 - the forecast with the state refund (``make_forecast(..., refund=rule)``) and the
   volume/price split against steering assumptions (``volume_price_variance``).
 
+and, apart, a year of monthly payments (``make_payments``) for 100.000 one-segment
+dispositions against a naive month loop (target under 2 s).
+
 The target is refund and variance within 2× the forecast alone. Baselines, on a 10.000-row
 sample scaled linearly: a naive pure-Python loop (every day of every segment summed per citizen
 and month in floats, then the refund formula per month) and the pandas approach a notebook
@@ -41,6 +44,8 @@ from styringskerne.budget.frame import assumptions_from_ledger
 from styringskerne.budget.variance import volume_price_variance
 from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.ledger.refund import RefundRule, RefundThresholds
+from styringskerne.payments.bankdays import BankCalendar
+from styringskerne.payments.payments import make_payments
 
 AS_OF = dt.date(YEAR, 6, 30)
 # The benchmark's year has no shipped thresholds; the 2022 level serves (a benchmark, not a figure).
@@ -82,11 +87,47 @@ def pandas_refund(columns: dict[str, Any]) -> float:
     return float(refund.sum())
 
 
+def naive_payments(columns: dict[str, Any]) -> dict[tuple[int, int], float]:
+    """Pure Python: each disposition's cost per month of the year from a day loop."""
+    paid: dict[tuple[int, int], float] = defaultdict(float)
+    for row in range(len(columns["start"])):
+        for day, cost in naive_days(columns, row):
+            paid[(row, day.month)] += cost
+    return paid
+
+
+def bench_payments(dispositions: int, sample: int) -> None:
+    """A year of monthly payments for ``dispositions`` one-segment dispositions."""
+    columns = synthetic_columns(dispositions, seed=5)
+    columns["disposition_id"] = np.arange(dispositions)
+    ledger = DispositionLedger.from_arrays(**columns)
+    calendar = BankCalendar.danish(range(YEAR - 1, YEAR + 2))
+
+    def step() -> Any:
+        return make_payments(ledger, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31), calendar=calendar)
+
+    seconds, paid = timed(step, 3)
+    small = {key: value[:sample] for key, value in columns.items()}
+    naive_seconds, _ = timed(lambda: naive_payments(small), 1)
+    scale = dispositions / sample
+    print(
+        f"payments {YEAR}, monthly, {dispositions:,} dispositions: {seconds:.3f} s, peak "
+        f"{peak_memory(step) / 2**20:.0f} MiB, {len(paid):,} payments, total {paid.total} "
+        "(target < 2 s)"
+    )
+    print(
+        f"naive pure-Python month loop on {sample:,} dispositions: {naive_seconds:.2f} s → "
+        f"{naive_seconds * scale:.1f} s scaled ×{scale:g}; library is "
+        f"{naive_seconds * scale / seconds:,.0f}× faster"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--dispositions", type=int, default=100_000)
     arguments = parser.parse_args()
     rows, sample, repeats = arguments.rows, arguments.sample, arguments.repeats
 
@@ -140,6 +181,7 @@ def main() -> None:
             f"scaled ×{scale:g}; library (forecast + refund + variance) is "
             f"{seconds * scale / flows:,.0f}× faster"
         )
+    bench_payments(arguments.dispositions, min(sample, arguments.dispositions))
 
 
 if __name__ == "__main__":

@@ -380,3 +380,27 @@ def test_a_short_row_does_not_leave_its_disposition_half_loaded(tmp_path: Path) 
     result = read_dispositions(write(tmp_path, rows))
     assert result.items == ()
     assert {error.line for error in result.errors} == {2, 3}
+
+
+def test_cli_payments_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # July 2024 paid in advance on Monday 1 July. D1 at 1.349 kr. a day: 41.819 kr. D2: 6
+    # hours a week at 520 kr., rounded from its start on 1 March: 153 days × 3.120/7 =
+    # 68.194,29 kr. to 1 August less 122 days = 54.377,14 kr. to 1 July, 13.817,15 kr. D3 from
+    # 1 July with probability 1/3: 31 × 949 / 3 = 9.806,33 kr.
+    path = write(tmp_path, [HEADER, *GOOD])
+    base = ["payments", "--dispositions", str(path), "--from", "2024-07-01", "--to", "2024-07-31"]
+    assert main(base) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "date,disposition_id,citizen_id,account,amount",
+        "2024-07-01,D1,010190-****,5.38.50,41819.00",
+        "2024-07-01,D2,B-2,5.38.39,13817.15",
+        "2024-07-01,D3,B-3,5.38.51,9806.33",
+    ]
+    assert main([*base, "--format", "json", "--weekends-only", "--show-cpr"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] == "65442.48"
+    assert data["by_month"]["2024-07"]["5.38.50"] == "41819.00"
+    assert data["payments"][0]["citizen_id"] == "010190-1234"
+    assert main([*base, "--frequency", "once"]) == 1
+    assert "no end date" in capsys.readouterr().err

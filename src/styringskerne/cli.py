@@ -51,6 +51,8 @@ from styringskerne.io.text import (
 )
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refund
+from styringskerne.payments.bankdays import BankCalendar
+from styringskerne.payments.payments import FREQUENCIES, make_payments
 from styringskerne.visitation.ladder import ladder_distribution, movements
 
 if TYPE_CHECKING:
@@ -244,6 +246,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_refund_options(forecast)
     _add_input_options(forecast)
+
+    payments = _subcommand(
+        commands,
+        "payments",
+        summary="the payments (udbetalinger) the dispositions cause between two dates",
+        description="Payments due from --from to --to inclusive: each pays the exact cost of "
+        "its period, so a disposition's payments add up to its cost; dates on weekends and "
+        "Danish bank closing days move to the bank day before (optional extra 'holidays', or "
+        "--weekends-only). CSV columns: date,disposition_id,citizen_id,account,amount "
+        "(kroner).\n\n" + _FILES_HELP,
+        example="styringskerne payments --dispositions dispositions.csv --from 2026-12-01 "
+        "--to 2026-12-31 --frequency monthly --format csv --out payments.csv",
+    )
+    payments.add_argument("--dispositions", required=True, type=Path, help="dispositions CSV")
+    payments.add_argument("--from", dest="first", required=True, type=_date, help="first date")
+    payments.add_argument("--to", dest="last", required=True, type=_date, help="last date")
+    payments.add_argument(
+        "--frequency",
+        choices=FREQUENCIES,
+        default="monthly",
+        help="monthly (in advance), monthly-arrears, 14-days, weekly or once (default: monthly)",
+    )
+    payments.add_argument(
+        "--day",
+        type=int,
+        default=1,
+        help="day of the month for monthly payments (default: 1)",
+    )
+    payments.add_argument(
+        "--weekends-only",
+        action="store_true",
+        help="move payments off weekends only (no holiday data needed)",
+    )
+    payments.add_argument("--format", choices=("csv", "json"), default="csv")
+    _add_input_options(payments)
 
     demo = _subcommand(
         commands,
@@ -571,11 +608,35 @@ def _demo_assumptions(ledger: DispositionLedger, year: int) -> list[tuple[str, F
     return rows
 
 
+def _run_payments(arguments: argparse.Namespace) -> None:
+    inputs = _Inputs(arguments)
+    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    inputs.check()
+    paid = make_payments(
+        DispositionLedger(dispositions),
+        arguments.first,
+        arguments.last,
+        frequency=arguments.frequency,
+        day=arguments.day,
+        calendar=BankCalendar.weekends_only() if arguments.weekends_only else None,
+    )
+    out = _Output(arguments)
+    if arguments.format == "json":
+        out.print(
+            json.dumps(paid.to_dict(show_cpr=arguments.show_cpr), indent=2, ensure_ascii=False)
+        )
+    else:
+        out.print(paid.to_csv(show_cpr=arguments.show_cpr).rstrip("\n"))
+    out.close()
+
+
 def _run(arguments: argparse.Namespace) -> None:
     if arguments.command == "ledger":
         _run_ledger(arguments)
     elif arguments.command == "prognose":
         _run_forecast(arguments)
+    elif arguments.command == "payments":
+        _run_payments(arguments)
     else:
         _run_demo(arguments)
 
@@ -605,6 +666,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except ImportError as error:  # an optional extra that is not installed
+        print(f"error: {mask_text(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as error:  # a file that cannot be written, a full disk
         where = f"{mask_text(str(error.filename))}: " if error.filename else ""
         print(f"error: {where}{error.strerror or error}", file=sys.stderr)
