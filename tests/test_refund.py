@@ -236,6 +236,24 @@ def test_two_birth_dates_for_one_citizen_are_refused() -> None:
         state_refund(ledger, YEAR, rule=YEARLY)
 
 
+def test_birth_dates_given_to_the_rule_must_agree_and_may_name_others() -> None:
+    stay = day_stay("D1", "B-1", "SEL108", dt.date(2022, 1, 1), birth_date=dt.date(1980, 1, 1))
+    ledger = DispositionLedger([stay])
+    other = attrs.evolve(YEARLY, birth_dates={"B-1": dt.date(1981, 1, 1)})
+    with pytest.raises(StyringskerneError, match="given to the refund rule differs"):
+        state_refund(ledger, YEAR, rule=other)
+    # The same date, and ids the ledger does not have ("A-0" sorts before, "C-9" after): fine.
+    same = attrs.evolve(
+        YEARLY,
+        birth_dates={
+            "A-0": dt.date(1950, 1, 1),
+            "B-1": dt.date(1980, 1, 1),
+            "C-9": dt.date(1950, 1, 1),
+        },
+    )
+    assert state_refund(ledger, YEAR, rule=same).unknown_age == ()
+
+
 def test_a_birth_date_must_agree_with_the_cpr_number() -> None:
     with pytest.raises(StyringskerneError, match="does not agree") as error:
         day_stay("D1", "010755-1234", "SEL108", dt.date(2022, 1, 1), birth_date=dt.date(1955, 1, 7))

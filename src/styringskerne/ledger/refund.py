@@ -417,17 +417,19 @@ def _per_citizen_birth_days(
             )
         result = highest
     if rule.birth_dates:
-        position = {str(label): index for index, label in enumerate(citizens.tolist())}
-        for key, mapped in rule.birth_dates.items():
-            index = position.get(key)
-            if index is None:
+        # Citizen labels are sorted (the ledger's groups): find each given id by bisection.
+        keys = list(rule.birth_dates)
+        index = np.searchsorted(citizens, np.array(keys, dtype=np.str_))
+        for key, position in zip(keys, index.tolist(), strict=True):
+            if position >= citizens.size or str(citizens[position]) != key:
                 continue
-            if result[index] not in (NO_BIRTH_DATE, day_number(mapped)):
+            mapped = day_number(rule.birth_dates[key])
+            if result[position] not in (NO_BIRTH_DATE, mapped):
                 raise StyringskerneError(
                     f"citizen {mask_id(key)}: the birth date given to the refund rule differs "
                     "from the one on their dispositions"
                 )
-            result[index] = day_number(mapped)
+            result[position] = mapped
     unknown = result == NO_BIRTH_DATE
     result[unknown] = birth_day_numbers(citizens[unknown])
     return result
@@ -478,7 +480,7 @@ def _pieces(
     citizen = citizen_codes[chosen]
     stop = np.where(ages.covered[citizen], OPEN_END, ages.age_67[citizen])
     first = np.full(chosen.size, _OPEN_START, dtype=np.int64)
-    in_household = np.array([str(label) != "" for label in household_labels.tolist()], dtype=bool)
+    in_household = household_labels.astype(np.str_) != ""
     member = in_household[household_codes[chosen]] if chosen.size else np.zeros(0, dtype=bool)
     own_keys = household_labels.size + citizen
     # Household members count for the household until their 23rd birthday, then for themselves.

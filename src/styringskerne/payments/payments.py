@@ -95,15 +95,17 @@ class Payments:
 
     def by_month(self) -> dict[tuple[int, int], dict[str, Money]]:
         """The cash view (likviditet): payments due per (year, month) and account."""
-        months = self.date.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        months = _month_index(self.date)
+        names, account = np.unique(np.array(self.account, dtype=np.str_), return_inverse=True)
+        count = max(names.size, 1)
+        keys, cell = np.unique(months * count + account.ravel(), return_inverse=True)
+        sums = group_sum(cell.ravel(), self.amount, keys.size)
         result: dict[tuple[int, int], dict[str, Money]] = {}
-        for month, account, amount in zip(
-            months.tolist(), self.account, self.amount.tolist(), strict=True
-        ):
-            key = (1970 + month // 12, month % 12 + 1)
-            row = result.setdefault(key, {})
-            row[account] = row.get(account, Money(0)) + Money(amount)
-        return {key: dict(sorted(row.items())) for key, row in sorted(result.items())}
+        for key, total in zip(keys.tolist(), sums.tolist(), strict=True):
+            month, name = divmod(key, count)
+            row = result.setdefault((1970 + month // 12, month % 12 + 1), {})
+            row[str(names[name])] = Money(total)
+        return result
 
     def rows(self, *, show_cpr: bool = False) -> list[dict[str, str]]:
         """One dict per payment with the columns of :data:`CSV_COLUMNS` (amount in kroner)."""
@@ -236,25 +238,28 @@ def make_payments(
     amounts = group_sum(index.ravel(), costs, keys.size)
     period, account = np.divmod(keys, max(accounts.size, 1))
     dates = calendar.previous_bank_day(periods.date[period])
-    kept = (amounts != 0) & (dates >= day_number(first)) & (dates <= day_number(last))
+    kept = np.flatnonzero(
+        (amounts != 0) & (dates >= day_number(first)) & (dates <= day_number(last))
+    )
+    # By date, then disposition.
+    kept = kept[np.lexsort((periods.disposition[period[kept]], dates[kept]))]
+    chosen = period[kept]
+    owner = periods.disposition[chosen]
     citizen_codes, citizens = ledger.groups("citizen")
     citizen_of_disposition = np.zeros(dispositions.size, dtype=np.int64)
     citizen_of_disposition[disposition_codes] = citizen_codes
-    owner = periods.disposition[period[kept]]
-    order = np.lexsort((owner, dates[kept]))
-    chosen_period = period[kept][order]
     return Payments(
         first=first,
         last=last,
         frequency=frequency,
         calendar=calendar,
-        date=dates[kept][order],
-        period_first=periods.first[chosen_period],
-        period_last=periods.stop[chosen_period] - 1,
-        disposition=tuple(dispositions[owner[order]].astype(str).tolist()),
-        citizen=tuple(citizens[citizen_of_disposition[owner[order]]].astype(str).tolist()),
-        account=tuple(accounts[account[kept][order]].astype(str).tolist()),
-        amount=amounts[kept][order],
+        date=dates[kept],
+        period_first=periods.first[chosen],
+        period_last=periods.stop[chosen] - 1,
+        disposition=tuple(dispositions[owner].astype(str).tolist()),
+        citizen=tuple(citizens[citizen_of_disposition[owner]].astype(str).tolist()),
+        account=tuple(accounts[account[kept]].astype(str).tolist()),
+        amount=amounts[kept],
     )
 
 
