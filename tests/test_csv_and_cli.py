@@ -126,7 +126,15 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     out = capsys.readouterr().out
     data = json.loads(out)
-    assert set(data) == {"year", "as_of", "totals", "by_account", "by_citizen", "refund"}
+    assert set(data) == {
+        "year",
+        "as_of",
+        "totals",
+        "by_account",
+        "by_citizen",
+        "by_disposition",
+        "refund",
+    }
     assert data["refund"] is None  # --no-refund
     assert set(data["totals"]) >= {
         "booked_to_date",

@@ -182,7 +182,14 @@ def test_account_defaults_from_the_catalogue() -> None:
 def test_to_dict_and_json_shape_with_masked_cpr() -> None:
     status = status_of(residential(citizen_id="010190-1234"), as_of=D(2024, 1, 31))
     data = json.loads(status.to_json())
-    assert set(data) == {"year", "as_of", "totals", "by_account", "by_citizen"}
+    assert set(data) == {
+        "year",
+        "as_of",
+        "totals",
+        "by_account",
+        "by_citizen",
+        "by_disposition",
+    }
     assert data["totals"]["computed_to_date"] == "31000.00"
     assert list(data["by_citizen"]) == ["010190-****"]
     assert "1234" not in status.to_json()
@@ -305,6 +312,7 @@ def test_from_arrays_equals_objects() -> None:
         quantity=np.array([1.0, 6.5]),
         probability=np.array([1.0, 0.5]),
         service=np.array(["SEL108", "SEL85"]),
+        disposition_id=np.array(["D1", "D2"]),
     )
     assert arrays.as_of(D(2024, 5, 31)).to_dict() == ledger.as_of(D(2024, 5, 31)).to_dict()
     assert (

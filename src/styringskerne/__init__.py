@@ -57,6 +57,7 @@ from styringskerne.kpi.figures import (
     purchases_and_sales,
 )
 from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
+from styringskerne.ledger.reconciliation import Reconciliation, reconcile
 from styringskerne.ledger.results import (
     AmountSeries,
     AmountTable,
@@ -153,6 +154,7 @@ __all__ = [
     "PriceSegment",
     "Recommendation",
     "RecommendationPolicy",
+    "Reconciliation",
     "RegulatedFrame",
     "RowError",
     "Rule",
@@ -204,6 +206,7 @@ __all__ = [
     "parse_date",
     "progression",
     "purchases_and_sales",
+    "reconcile",
     "settle_year",
     "shadow_budgets",
     "spend_by_area",

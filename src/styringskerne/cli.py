@@ -46,10 +46,12 @@ from styringskerne.io.text import (
     change_table,
     forecast_table,
     ledger_table,
+    reconciliation_text,
     refund_lines,
     variance_table,
 )
 from styringskerne.ledger.ledger import DispositionLedger
+from styringskerne.ledger.reconciliation import DEFAULT_DAYS_WITHOUT_POSTINGS, reconcile
 from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refund
 from styringskerne.payments.bankdays import BankCalendar
 from styringskerne.payments.payments import FREQUENCIES, make_payments
@@ -101,6 +103,13 @@ class _ReportedError(Exception):
 def _date(text: str) -> dt.date:
     try:
         return parse_date(text)
+    except StyringskerneError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _kroner(text: str) -> Money:
+    try:
+        return Money.parse(text)
     except StyringskerneError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -203,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("--format", choices=("json", "table"), default="table")
     ledger.add_argument(
         "--by",
-        choices=("account", "citizen"),
+        choices=("account", "citizen", "disposition"),
         default="account",
         help="rows of the table format (default: account)",
     )
@@ -246,6 +255,39 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_refund_options(forecast)
     _add_input_options(forecast)
+
+    reconciliation = _subcommand(
+        commands,
+        "reconcile",
+        summary="postings against dispositions (afstemning) as of a date",
+        description="Reconciles the actual postings against the dispositions as of a date: "
+        "postings that match no disposition (by disposition_id, else by citizen and account), "
+        "postings that disagree with the disposition they name (citizen, account, provider), "
+        "granted dispositions without postings after --days days, and booked against computed "
+        "per disposition (or citizen and account) where the difference exceeds --tolerance."
+        "\n\n" + _FILES_HELP,
+        example="styringskerne reconcile --dispositions dispositions.csv --actuals actuals.csv "
+        "--as-of 2026-10-31 --tolerance 1000",
+    )
+    reconciliation.add_argument("--dispositions", required=True, type=Path, help="dispositions CSV")
+    reconciliation.add_argument("--actuals", required=True, type=Path, help="postings CSV file")
+    reconciliation.add_argument("--as-of", required=True, type=_date, help="through this date")
+    reconciliation.add_argument("--year", type=int, help="budget year (default: the as-of year)")
+    reconciliation.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS_WITHOUT_POSTINGS,
+        help="list a disposition without postings once it has run more days than this "
+        f"(default: {DEFAULT_DAYS_WITHOUT_POSTINGS}, an assumption)",
+    )
+    reconciliation.add_argument(
+        "--tolerance",
+        type=_kroner,
+        default=Money(0),
+        help="list differences larger than this many kroner (default: 0)",
+    )
+    reconciliation.add_argument("--format", choices=("json", "table"), default="table")
+    _add_input_options(reconciliation)
 
     payments = _subcommand(
         commands,
@@ -630,9 +672,31 @@ def _run_payments(arguments: argparse.Namespace) -> None:
     out.close()
 
 
+def _run_reconcile(arguments: argparse.Namespace) -> None:
+    inputs = _Inputs(arguments)
+    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    actuals = inputs.read(read_actuals, arguments.actuals)
+    inputs.check()
+    result = reconcile(
+        DispositionLedger(dispositions, actuals),
+        arguments.as_of,
+        year=arguments.year,
+        days_without_postings=arguments.days,
+        tolerance=arguments.tolerance,
+    )
+    out = _Output(arguments)
+    if arguments.format == "json":
+        out.print(result.to_json(show_cpr=arguments.show_cpr))
+    else:
+        out.print(reconciliation_text(result, show_cpr=arguments.show_cpr))
+    out.close()
+
+
 def _run(arguments: argparse.Namespace) -> None:
     if arguments.command == "ledger":
         _run_ledger(arguments)
+    elif arguments.command == "reconcile":
+        _run_reconcile(arguments)
     elif arguments.command == "prognose":
         _run_forecast(arguments)
     elif arguments.command == "payments":

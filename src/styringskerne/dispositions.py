@@ -40,6 +40,19 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) 
         )
 
 
+def _empty_as_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _check_optional_id(
+    instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, str):
+        raise DispositionError(
+            f"'{attribute.name}' must be a str or None (got {type(value).__name__})"
+        )
+
+
 @functools.lru_cache(maxsize=65536)
 def _spelled(citizen_id: str) -> str:
     return normalise_citizen_id(citizen_id)
@@ -330,14 +343,24 @@ class Disposition:
 class Actual:
     """An actual posting from the finance system (faktisk bogført udgift).
 
+    A posting may name the disposition it pays (``disposition_id``, *bevilling*) and the
+    provider paid (``provider``, *leverandør*); the ledger then matches it to that disposition.
+    Without a disposition id it is matched by citizen and account.
+
     Examples:
         >>> posting = Actual(citizen_id="B-1", account="5.38.50", date=dt.date(2024, 1, 31),
-        ...                  amount="35.619,00")
-        >>> posting.amount
-        Money('35619.00')
+        ...                  amount="35.619,00", disposition_id="D1")
+        >>> posting.amount, posting.disposition_id
+        (Money('35619.00'), 'D1')
     """
 
     citizen_id: str = attrs.field(converter=_to_citizen_id, validator=_check_id, repr=_masked_repr)
     account: str = attrs.field(validator=_check_id)
     date: dt.date = attrs.field(validator=_check_date)
     amount: Money = attrs.field(converter=to_money)
+    disposition_id: str | None = attrs.field(
+        default=None, converter=_empty_as_none, validator=_check_optional_id
+    )
+    provider: str | None = attrs.field(
+        default=None, converter=_empty_as_none, validator=_check_optional_id
+    )

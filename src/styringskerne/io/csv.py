@@ -40,6 +40,7 @@ __all__ = [
     "ACTUAL_COLUMNS",
     "BUDGET_COLUMNS",
     "DISPOSITION_COLUMNS",
+    "OPTIONAL_ACTUAL_COLUMNS",
     "ImportResult",
     "dispositions_from_rows",
     "load_actuals",
@@ -66,6 +67,9 @@ DISPOSITION_COLUMNS: Final = (
     "probability",
 )
 ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
+OPTIONAL_ACTUAL_COLUMNS: Final = ("disposition_id", "provider")
+"""Columns an actuals file may add: the disposition a posting pays (``disposition_id``,
+Danish ``bevilling``) and the provider paid (``provider``, ``leverandør``)."""
 OPTIONAL_DISPOSITION_COLUMNS: Final = (
     "payer",
     "granting_area",
@@ -303,10 +307,15 @@ def read_actuals(
 ) -> ImportResult[Actual]:
     """Read an actuals CSV (``citizen_id,account,date,amount``; Danish ``cpr,konto,dato,beløb``).
 
+    The optional columns ``disposition_id`` and ``provider`` (:data:`OPTIONAL_ACTUAL_COLUMNS`)
+    tie a posting to the disposition it pays; a row may leave them empty.
+
     Raises:
         SourceError: when the file cannot be read at all (missing, a folder, not text).
     """
-    table = read_table(source, ACTUAL_COLUMNS, columns=columns, encoding=encoding)
+    table = read_table(
+        source, ACTUAL_COLUMNS, OPTIONAL_ACTUAL_COLUMNS, columns=columns, encoding=encoding
+    )
     errors = list(table.errors)
     actuals: list[Actual] = []
     loaded: list[int] = []
@@ -323,7 +332,12 @@ def read_actuals(
             continue
         try:
             actual = Actual(
-                citizen_id=fields["citizen_id"], account=fields["account"], date=day, amount=amount
+                citizen_id=fields["citizen_id"],
+                account=fields["account"],
+                date=day,
+                amount=amount,
+                disposition_id=fields["disposition_id"],
+                provider=fields["provider"],
             )
         except StyringskerneError as error:
             errors.append(RowError(line=line, column="", reason=str(error)))
@@ -392,11 +406,15 @@ def _disposition_rows(
 
 
 def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
-    """Write actual postings as CSV; returns the number of rows."""
-    count = 0
+    """Write actual postings as CSV; returns the number of rows.
+
+    ``disposition_id`` and ``provider`` are written only when some posting has them.
+    """
+    actuals = tuple(actuals)
+    optional = [name for name in OPTIONAL_ACTUAL_COLUMNS if any(getattr(a, name) for a in actuals)]
     with Path(target).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(ACTUAL_COLUMNS)
+        writer.writerow([*ACTUAL_COLUMNS, *optional])
         for actual in actuals:
             writer.writerow(
                 [
@@ -404,10 +422,10 @@ def write_actuals(actuals: Iterable[Actual], target: Source) -> int:
                     actual.account,
                     actual.date.isoformat(),
                     actual.amount.to_string(),
+                    *(getattr(actual, name) or "" for name in optional),
                 ]
             )
-            count += 1
-    return count
+    return len(actuals)
 
 
 def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> int:

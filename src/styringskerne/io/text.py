@@ -12,10 +12,18 @@ from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
+from styringskerne.ledger.reconciliation import Reconciliation
 from styringskerne.ledger.refund import StateRefund
 from styringskerne.ledger.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
 
-__all__ = ["change_table", "forecast_table", "ledger_table", "refund_lines", "variance_table"]
+__all__ = [
+    "change_table",
+    "forecast_table",
+    "ledger_table",
+    "reconciliation_text",
+    "refund_lines",
+    "variance_table",
+]
 
 _HEADINGS = {
     "booked_to_date": "Booked to date",
@@ -205,4 +213,85 @@ def change_table(
             who = case.citizen_id if show_cpr else mask_id(case.citizen_id)
             out.append(f"  {case.sub_area}: {who} {case.note}")
     text = "\n".join(out)
+    return text if show_cpr else mask_text(text)
+
+
+def reconciliation_text(result: Reconciliation, *, show_cpr: bool = False) -> str:
+    """The reconciliation (afstemning) as text: its three lists, each a table, and the totals.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from styringskerne import Actual, Disposition, DispositionLedger, reconcile
+        >>> ledger = DispositionLedger(
+        ...     [Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL108", rate="1000",
+        ...                          unit="day", start=dt.date(2024, 1, 1))],
+        ...     [Actual(citizen_id="B-1", account="5.38.50", date=dt.date(2024, 1, 31),
+        ...             amount="30000", disposition_id="D1")])
+        >>> print(reconciliation_text(reconcile(ledger, dt.date(2024, 1, 31))).splitlines()[-1])
+        ... # doctest: +NORMALIZE_WHITESPACE
+        D1  B-1  5.38.50  30.000,00  31.000,00  -1.000,00
+    """
+
+    def kroner(amount: Money) -> str:
+        return amount.format_danish(unit="")
+
+    def shown(value: str | None, *, citizen: bool = False) -> str:
+        if value is None:
+            return ""
+        if show_cpr:
+            return value
+        return mask_id(value) if citizen else mask_text(value)
+
+    lines = [
+        f"Reconciliation {result.year} as of {result.as_of.isoformat()} (kr.): booked "
+        f"{kroner(result.booked_to_date)}, computed {kroner(result.computed_to_date)} "
+        "(granted dispositions)"
+    ]
+    sections = [
+        (
+            f"Postings that match no disposition ({len(result.unmatched)}, "
+            f"{kroner(result.unmatched_amount)})",
+            ["Reason", "Date", "Citizen", "Account", "Disposition", "Amount"],
+            [
+                [p.reason, p.date.isoformat(), shown(p.citizen_id, citizen=True), p.account,
+                 shown(p.disposition_id), kroner(p.amount)]
+                for p in result.unmatched
+            ],
+        ),
+        (
+            f"Postings that disagree with their disposition ({len(result.mismatched)})",
+            ["Reason", "Date", "Disposition", "Amount", "Detail"],
+            [
+                [p.reason, p.date.isoformat(), shown(p.disposition_id), kroner(p.amount),
+                 p.detail]
+                for p in result.mismatched
+            ],
+        ),
+        (
+            f"Dispositions without postings after {result.days_without_postings} days "
+            f"({len(result.without_postings)})",
+            ["Disposition", "Citizen", "Account", "First day", "Days", "Computed"],
+            [
+                [shown(d.disposition_id), shown(d.citizen_id, citizen=True), d.account,
+                 d.first_day.isoformat(), str(d.days), kroner(d.computed_to_date)]
+                for d in result.without_postings
+            ],
+        ),
+        (
+            f"Booked against computed, differences above {kroner(result.tolerance)} "
+            f"({len(result.differences)} of {result.row_count})",
+            ["Disposition", "Citizen", "Account", "Booked", "Computed", "Difference"],
+            [
+                [shown(r.disposition_id) or "(citizen and account)",
+                 shown(r.citizen_id, citizen=True), r.account, kroner(r.booked_to_date),
+                 kroner(r.computed_to_date), kroner(r.difference)]
+                for r in result.differences
+            ],
+        ),
+    ]  # fmt: skip
+    for title, header, rows in sections:
+        lines += ["", title]
+        if rows:
+            lines.append(_render(header, rows))
+    text = "\n".join(lines)
     return text if show_cpr else mask_text(text)

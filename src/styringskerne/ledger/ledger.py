@@ -61,7 +61,13 @@ from styringskerne.ledger.results import (
     LedgerTable,
 )
 
-__all__ = ["DIMENSIONS", "DispositionLedger"]
+__all__ = [
+    "DIMENSIONS",
+    "NO_DISPOSITION",
+    "UNKNOWN_DISPOSITION",
+    "DispositionLedger",
+    "PostingColumns",
+]
 
 DIMENSIONS: Final = (
     "account",
@@ -75,7 +81,7 @@ DIMENSIONS: Final = (
     "household",
 )
 """What results can be grouped by (``by=``); ``None`` gives the total."""
-_LEDGER_DIMENSIONS: Final = ("account", "citizen")
+_LEDGER_DIMENSIONS: Final = ("account", "citizen", "disposition")
 _TOTAL: Final = "total"
 _COST_CACHE_SIZE: Final = 4
 NO_BIRTH_DATE: Final = np.iinfo(np.int64).min
@@ -89,13 +95,54 @@ class _Dimension:
     labels: NDArray[Any]
 
 
+NO_DISPOSITION: Final = -1
+"""A posting's disposition code when it names no disposition."""
+UNKNOWN_DISPOSITION: Final = -2
+"""A posting's disposition code when the disposition it names is not in the ledger."""
+
+
 @masked_repr
 @attrs.frozen(eq=False)
-class _Actuals:
+class PostingColumns:
+    """The ledger's actual postings as read-only columns (bogføringer), one entry per posting.
+
+    ``citizen`` and ``account`` are codes in the ledger's labels of those dimensions (which
+    include the citizens and accounts of postings); ``disposition`` is the code in the
+    disposition labels, :data:`NO_DISPOSITION` or :data:`UNKNOWN_DISPOSITION`;
+    ``disposition_id`` and ``provider`` are the texts as posted (``""`` when absent).
+    """
+
     citizen: NDArray[np.int64]
     account: NDArray[np.int64]
     day: NDArray[np.int64]
     amount: NDArray[np.int64]
+    disposition: NDArray[np.int64]
+    disposition_id: NDArray[np.str_]
+    provider: NDArray[np.str_]
+
+
+def _posting_dispositions(labels: NDArray[Any], posted: NDArray[np.str_]) -> NDArray[np.int64]:
+    """Each posting's code in the disposition ``labels`` (sorted), or a code for none/unknown."""
+    codes = np.full(posted.size, NO_DISPOSITION, dtype=np.int64)
+    given = posted != ""
+    if not given.any():
+        return readonly(codes)
+    if labels.size == 0:
+        codes[given] = UNKNOWN_DISPOSITION
+        return readonly(codes)
+    # Labels of ledgers built from arrays without ids are integers; postings name them as text.
+    texts = labels.astype(str)
+    order = np.argsort(texts, kind="stable")
+    sorted_texts = texts[order]
+    wanted = posted[given]
+    found = np.searchsorted(sorted_texts, wanted)
+    inside = found < sorted_texts.size
+    hit = np.zeros(wanted.size, dtype=bool)
+    hit[inside] = sorted_texts[found[inside]] == wanted[inside]
+    codes[given] = np.where(
+        hit, order[np.minimum(found, sorted_texts.size - 1)], UNKNOWN_DISPOSITION
+    )
+    return readonly(codes)
 
 
 def _one_spelling_per_citizen(
@@ -286,7 +333,7 @@ class DispositionLedger:
 
     _segments: SegmentColumns
     _dimensions: Mapping[str, _Dimension]
-    _actuals: _Actuals
+    _actuals: PostingColumns
     _birth_days: NDArray[np.int64]
     _costs: dict[tuple[dt.date, dt.date], NDArray[np.int64]]
     _cache_lock: threading.Lock
@@ -564,14 +611,20 @@ class DispositionLedger:
         object.__setattr__(self, "_birth_days", readonly(birth_days))
         object.__setattr__(self, "_costs", {})
         object.__setattr__(self, "_cache_lock", threading.Lock())
+        posted_ids = np.array([a.disposition_id or "" for a in actuals], dtype=object).astype(str)
         object.__setattr__(
             self,
             "_actuals",
-            _Actuals(
+            PostingColumns(
                 citizen=actual_codes["citizen"],
                 account=actual_codes["account"],
                 day=readonly(np.array([day_number(a.date) for a in actuals], dtype=np.int64)),
                 amount=readonly(np.array([a.amount.ore for a in actuals], dtype=np.int64)),
+                disposition=_posting_dispositions(dimensions["disposition"].labels, posted_ids),
+                disposition_id=readonly(posted_ids),
+                provider=readonly(
+                    np.array([a.provider or "" for a in actuals], dtype=object).astype(str)
+                ),
             ),
         )
 
@@ -605,6 +658,11 @@ class DispositionLedger:
     def columns(self) -> SegmentColumns:
         """The compiled segments (read-only arrays), one entry per price segment."""
         return self._segments
+
+    @property
+    def postings(self) -> PostingColumns:
+        """The actual postings (read-only arrays), one entry per posting."""
+        return self._actuals
 
     @property
     def birth_days(self) -> NDArray[np.int64]:
@@ -657,6 +715,11 @@ class DispositionLedger:
         actual postings dated in the year up to and including ``day``. For every ``day``,
         computed to date + disposed rest of year = the whole year's cost, to the øre.
 
+        Tables by account, citizen and disposition; a posting counts in the disposition table
+        only when it names a disposition of the ledger (``disposition_id``), in the others
+        always. :func:`~styringskerne.ledger.reconciliation.reconcile` lists what does not
+        match.
+
         Raises:
             StyringskerneError: if ``day`` is not in ``year``.
         """
@@ -676,9 +739,14 @@ class DispositionLedger:
             dimension = self._dimensions[name]
             count = dimension.labels.size
             actual_codes = getattr(self._actuals, name)[booked_mask]
+            booked_amounts = self._actuals.amount[booked_mask]
+            if name == "disposition":
+                # Only postings that name a disposition of the ledger are booked on one.
+                named = actual_codes >= 0
+                actual_codes, booked_amounts = actual_codes[named], booked_amounts[named]
             values = np.stack(
                 [
-                    group_sum(actual_codes, self._actuals.amount[booked_mask], count),
+                    group_sum(actual_codes, booked_amounts, count),
                     group_sum(dimension.codes, costs[:, 0], count),
                     group_sum(dimension.codes, costs[:, 1], count),
                 ],

@@ -205,7 +205,7 @@ class LedgerStatus:
     tables: Mapping[str, LedgerTable] = attrs.field(repr=False, converter=_read_only_mapping)
 
     def by(self, dimension: str) -> LedgerTable:
-        """The table of a dimension: ``"account"`` or ``"citizen"``."""
+        """The table of a dimension: ``"account"``, ``"citizen"`` or ``"disposition"``."""
         try:
             return self.tables[dimension]
         except KeyError:
@@ -222,14 +222,28 @@ class LedgerStatus:
         """Rows per citizen (keys are the ids as given: handle CPR numbers with care)."""
         return self.by(CITIZEN).to_mapping()
 
+    @property
+    def by_disposition(self) -> dict[str, LedgerRow]:
+        """Rows per disposition (bevilling): booked are the postings that name it."""
+        return self.by("disposition").to_mapping()
+
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
-        """``{"year", "as_of", "totals", "by_account", "by_citizen"}`` with decimal strings."""
+        """``{"year", "as_of", "totals", "by_account", "by_citizen", "by_disposition"}``.
+
+        Amounts are decimal strings; citizen ids (and CPR numbers in disposition ids) masked
+        unless ``show_cpr``.
+        """
+        tables = {
+            "by_account": self.by("account").to_dict(),
+            "by_citizen": self.by(CITIZEN).to_dict(show_cpr=show_cpr),
+        }
+        if "disposition" in self.tables:
+            tables["by_disposition"] = self.by("disposition").to_dict(show_cpr=show_cpr)
         return {
             "year": self.year,
             "as_of": self.as_of.isoformat(),
             "totals": self.total.to_dict(),
-            "by_account": self.by("account").to_dict(),
-            "by_citizen": self.by(CITIZEN).to_dict(show_cpr=show_cpr),
+            **tables,
         }
 
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
