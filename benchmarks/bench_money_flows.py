@@ -46,6 +46,7 @@ from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.ledger.refund import RefundRule, RefundThresholds
 from styringskerne.payments.bankdays import BankCalendar
 from styringskerne.payments.payments import make_payments
+from styringskerne.payments.postings import PostingTemplate, posting_rows
 
 AS_OF = dt.date(YEAR, 6, 30)
 # The benchmark's year has no shipped thresholds; the 2022 level serves (a benchmark, not a figure).
@@ -120,6 +121,17 @@ def bench_payments(dispositions: int, sample: int) -> None:
         f"{naive_seconds * scale:.1f} s scaled ×{scale:g}; library is "
         f"{naive_seconds * scale / seconds:,.0f}× faster"
     )
+    template = PostingTemplate(
+        pattern="{function}-{dranst}-{art}", defaults={"dranst": "1", "art": "4.0"}
+    )
+    for name, work in (
+        ("cash against accrual per month and account", paid.cash_and_accrual),
+        ("postings export, one row per payment", lambda: posting_rows(paid, template)),
+        ("postings export, per account string and month",
+         lambda: posting_rows(paid, template, per="month")),
+    ):  # fmt: skip
+        extra, _ = timed(work, 3)
+        print(f"  {name}: {extra:.3f} s ({extra / seconds:.2f}× the payments)")
 
 
 def main() -> None:

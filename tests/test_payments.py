@@ -19,9 +19,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger, Money, StyringskerneError
-from styringskerne.core.calendar import day_number
+from styringskerne.catalogue.services import ServiceCatalogue
+from styringskerne.core.calendar import day_number, from_day_number
 from styringskerne.payments.bankdays import BankCalendar
-from styringskerne.payments.payments import FREQUENCIES, make_payments
+from styringskerne.payments.payments import FREQUENCIES, Payments, make_payments
 from tests.builders import day_stay
 from tests.reference import segment_cost
 from tests.strategies import disposition_lists
@@ -156,17 +157,26 @@ def _closed(disposition: Disposition) -> Disposition:
     return attrs.evolve(disposition, segments=(*disposition.segments[:-1], ended))
 
 
+def _paid_around(
+    dispositions: list[Disposition], frequency: str, day: int, *, danish: bool
+) -> tuple[dt.date, dt.date, Payments]:
+    """Payments from 40 days before the first start to 70 days after the last end."""
+    first = min(s.start for d in dispositions for s in d.segments) - dt.timedelta(days=40)
+    last = max(s.end for d in dispositions for s in d.segments if s.end) + dt.timedelta(days=70)
+    calendar = BankCalendar.danish(range(first.year, last.year + 1)) if danish else WEEKENDS
+    paid = make_payments(
+        DispositionLedger(dispositions), first, last, frequency=frequency, day=day,  # type: ignore[arg-type]
+        calendar=calendar,
+    )  # fmt: skip
+    return first, last, paid
+
+
 @given(disposition_lists(), st.sampled_from(FREQUENCIES), st.integers(1, 31))
 def test_payments_add_up_to_the_cost_for_every_frequency(
     dispositions: list[Disposition], frequency: str, day: int
 ) -> None:
     dispositions = [_closed(disposition) for disposition in dispositions]
-    first = min(s.start for d in dispositions for s in d.segments) - dt.timedelta(days=40)
-    last = max(s.end for d in dispositions for s in d.segments if s.end) + dt.timedelta(days=70)
-    paid = make_payments(
-        DispositionLedger(dispositions), first, last, frequency=frequency, day=day,  # type: ignore[arg-type]
-        calendar=BankCalendar.danish(range(first.year, last.year + 1)),
-    )  # fmt: skip
+    first, last, paid = _paid_around(dispositions, frequency, day, danish=True)
     by_disposition: dict[str, int] = defaultdict(int)
     for disposition_id, amount in zip(paid.disposition, paid.amount.tolist(), strict=True):
         by_disposition[disposition_id] += amount
@@ -182,3 +192,91 @@ def test_payments_add_up_to_the_cost_for_every_frequency(
     assert all(day not in closed and (day + 3) % 7 < 5 for day in dates)
     assert (paid.amount != 0).all()
     assert np.all(paid.period_first <= paid.period_last)
+
+
+ACCOUNT = ServiceCatalogue.default().account_for
+
+
+def _cost_of_days(disposition: Disposition, first: dt.date, last: dt.date) -> int:
+    """The reference cost of a disposition's days ``first`` to ``last`` (0 when empty)."""
+    if last < first:
+        return 0
+    total = 0
+    for s in disposition.segments:
+        assert s.end is not None
+        low, high = max(first, s.start), min(last, s.end)
+        if low <= high:
+            total += segment_cost(s, disposition.probability, low, high)
+    return total
+
+
+def _month_edges(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+@given(disposition_lists(max_size=4), st.sampled_from(FREQUENCIES), st.integers(1, 31))
+def test_cash_and_accrual_equal_the_reference(
+    dispositions: list[Disposition], frequency: str, day: int
+) -> None:
+    dispositions = [_closed(disposition) for disposition in dispositions]
+    first, last, paid = _paid_around(dispositions, frequency, day, danish=False)
+    by_id = {d.id: d for d in dispositions}
+    for index, disposition_id in enumerate(paid.disposition):
+        d = by_id[disposition_id]
+        month_first, month_last = _month_edges(from_day_number(int(paid.date[index])))
+        period_first = from_day_number(int(paid.period_first[index]))
+        period_last = from_day_number(int(paid.period_last[index]))
+        ahead = _cost_of_days(d, max(period_first, month_last + dt.timedelta(days=1)), period_last)
+        after = _cost_of_days(d, period_first, min(period_last, month_first - dt.timedelta(days=1)))
+        assert (int(paid.paid_ahead[index]), int(paid.paid_after[index])) == (ahead, after)
+    accrual: dict[tuple[int, int, str], int] = defaultdict(int)
+    cash: dict[tuple[int, int, str], int] = defaultdict(int)
+    for d in dispositions:
+        month = first.replace(day=1)
+        while month <= last:
+            month_first, month_last = _month_edges(month)
+            accrual[month.year, month.month, ACCOUNT(d.service)] += _cost_of_days(
+                d, month_first, month_last
+            )
+            month = month_last + dt.timedelta(days=1)
+    for index, account in enumerate(paid.account):
+        date = from_day_number(int(paid.date[index]))
+        cash[date.year, date.month, account] += int(paid.amount[index])
+    rows = {(r.year, r.month, r.account): r for r in paid.cash_and_accrual()}
+    keys = {key for key in accrual.keys() | cash.keys() if accrual[key] or cash[key]}
+    assert set(rows) == keys
+    for key in keys:
+        assert (rows[key].cash.ore, rows[key].accrual.ore) == (cash[key], accrual[key])
+        assert rows[key].difference == (
+            rows[key].paid_ahead + rows[key].paid_after - rows[key].not_paid_this_month
+        )
+
+
+def test_cash_and_accrual_by_hand() -> None:
+    """1.000 kr. a day from 15 January to 31 March 2026, paid monthly in advance on the 1st:
+    1 February and 1 March 2026 are Sundays, so both are paid on the Friday before."""
+    stay = Disposition.at_rate(
+        id="D1", citizen_id="B-1", service="SEL108", rate="1.000,00", unit="day",
+        start=D(2026, 1, 15), end=D(2026, 3, 31),
+    )  # fmt: skip
+    paid = make_payments(
+        DispositionLedger([stay]), D(2026, 1, 1), D(2026, 3, 31), calendar=WEEKENDS
+    )
+    table = [
+        (r.month, str(r.cash), str(r.accrual), str(r.paid_ahead), str(r.not_paid_this_month))
+        for r in paid.cash_and_accrual()
+    ]
+    assert table == [
+        (1, "45.000,00 kr.", "17.000,00 kr.", "28.000,00 kr.", "0,00 kr."),
+        (2, "31.000,00 kr.", "28.000,00 kr.", "31.000,00 kr.", "28.000,00 kr."),
+        (3, "0,00 kr.", "31.000,00 kr.", "0,00 kr.", "31.000,00 kr."),
+    ]
+    arrears = make_payments(
+        DispositionLedger([stay]), D(2026, 1, 1), D(2026, 4, 30), frequency="monthly-arrears",
+        day=10, calendar=WEEKENDS,
+    )  # fmt: skip
+    # February's payment (10 February) pays January's 17 days, after the month.
+    february = next(r for r in arrears.cash_and_accrual() if r.month == 2)
+    assert (str(february.cash), str(february.paid_after)) == ("17.000,00 kr.", "17.000,00 kr.")

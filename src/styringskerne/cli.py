@@ -55,6 +55,7 @@ from styringskerne.ledger.reconciliation import DEFAULT_DAYS_WITHOUT_POSTINGS, r
 from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refund
 from styringskerne.payments.bankdays import BankCalendar
 from styringskerne.payments.payments import FREQUENCIES, make_payments
+from styringskerne.payments.postings import PostingTemplate, posting_rows, write_postings
 from styringskerne.visitation.ladder import ladder_distribution, movements
 
 if TYPE_CHECKING:
@@ -320,6 +321,18 @@ def _parser() -> argparse.ArgumentParser:
         "--weekends-only",
         action="store_true",
         help="move payments off weekends only (no holiday data needed)",
+    )
+    payments.add_argument(
+        "--template",
+        type=Path,
+        help="posting template (konteringsskabelon, TOML): write postings for the finance "
+        "system with an account string per payment instead of the plain payments",
+    )
+    payments.add_argument(
+        "--per",
+        choices=("payment", "month"),
+        default="payment",
+        help="with --template: one posting per payment or per account string and month",
     )
     payments.add_argument("--format", choices=("csv", "json"), default="csv")
     _add_input_options(payments)
@@ -654,6 +667,13 @@ def _run_payments(arguments: argparse.Namespace) -> None:
     inputs = _Inputs(arguments)
     dispositions = inputs.read(read_dispositions, arguments.dispositions)
     inputs.check()
+    template = None
+    if arguments.template is not None:
+        try:
+            template = PostingTemplate.load(arguments.template)
+        except StyringskerneError as error:
+            print(f"error: --template: {error}", file=sys.stderr)
+            raise _ReportedError(EXIT_USAGE) from None
     paid = make_payments(
         DispositionLedger(dispositions),
         arguments.first,
@@ -664,9 +684,15 @@ def _run_payments(arguments: argparse.Namespace) -> None:
     )
     out = _Output(arguments)
     if arguments.format == "json":
-        out.print(
-            json.dumps(paid.to_dict(show_cpr=arguments.show_cpr), indent=2, ensure_ascii=False)
-        )
+        data = paid.to_dict(show_cpr=arguments.show_cpr)
+        if template is not None:
+            data["postings"] = posting_rows(
+                paid, template, per=arguments.per, show_cpr=arguments.show_cpr
+            )
+        out.print(json.dumps(data, indent=2, ensure_ascii=False))
+    elif template is not None:
+        text = write_postings(paid, template, per=arguments.per, show_cpr=arguments.show_cpr)
+        out.print(text.rstrip("\n"))
     else:
         out.print(paid.to_csv(show_cpr=arguments.show_cpr).rstrip("\n"))
     out.close()

@@ -35,12 +35,24 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
-from styringskerne.engine import group_sum, windowed_interval_costs
+from styringskerne.engine import (
+    SegmentColumns,
+    group_sum,
+    grouped_interval_costs,
+    windowed_interval_costs,
+)
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.subareas import own_segments
 from styringskerne.payments.bankdays import BankCalendar
 
-__all__ = ["CSV_COLUMNS", "FREQUENCIES", "Frequency", "Payments", "make_payments"]
+__all__ = [
+    "CSV_COLUMNS",
+    "FREQUENCIES",
+    "CashAndAccrual",
+    "Frequency",
+    "Payments",
+    "make_payments",
+]
 
 Frequency = Literal["monthly", "monthly-arrears", "14-days", "weekly", "once"]
 FREQUENCIES: Final[tuple[Frequency, ...]] = (
@@ -70,7 +82,15 @@ class Payments:
         date: each payment's date (day number).
         period_first, period_last: the days the payment pays for (day numbers, inclusive).
         disposition, citizen, account: each payment's disposition id, citizen id and account.
+        service, provider: each payment's service and provider (``""`` when none is given).
         amount: each payment (øre); corrections may be negative.
+        paid_ahead: the part of each payment for days after the month it is paid in (øre).
+        paid_after: the part of each payment for days before the month it is paid in (øre).
+        accrual_months: the calendar months from ``first`` to ``last`` (month numbers since
+            January 1970).
+        accrual_accounts: the accounts of :attr:`accrual`'s rows.
+        accrual: the cost of those whole months per account (rows) and month (columns), own
+            spend only: the accrual side of :meth:`cash_and_accrual`.
     """
 
     first: dt.date
@@ -83,7 +103,14 @@ class Payments:
     disposition: tuple[str, ...]
     citizen: tuple[str, ...]
     account: tuple[str, ...]
+    service: tuple[str, ...]
+    provider: tuple[str, ...]
     amount: NDArray[np.int64]
+    paid_ahead: NDArray[np.int64]
+    paid_after: NDArray[np.int64]
+    accrual_months: NDArray[np.int64]
+    accrual_accounts: tuple[str, ...]
+    accrual: NDArray[np.int64]
 
     def __len__(self) -> int:
         return int(self.amount.size)
@@ -106,6 +133,42 @@ class Payments:
             row = result.setdefault((1970 + month // 12, month % 12 + 1), {})
             row[str(names[name])] = Money(total)
         return result
+
+    def cash_and_accrual(self) -> tuple[CashAndAccrual, ...]:
+        """Cash against accrual per month and account, the difference explained.
+
+        One row per calendar month from ``first`` to ``last`` and account with a payment or a
+        cost: ``cash`` is what is paid in the month, ``accrual`` the cost of the month's days;
+        ``cash − accrual = paid_ahead + paid_after − not_paid_this_month``.
+        """
+        months = _month_index(self.date)
+        month_position = np.searchsorted(self.accrual_months, months)
+        accounts = self.accrual_accounts
+        account_position = np.searchsorted(
+            np.array(accounts, dtype=np.str_), np.array(self.account, dtype=np.str_)
+        )
+        shape = (len(accounts), self.accrual_months.size)
+        cell = account_position * shape[1] + month_position
+        size = shape[0] * shape[1]
+        cash, ahead, after = (
+            group_sum(cell, values, size).reshape(shape)
+            for values in (self.amount, self.paid_ahead, self.paid_after)
+        )
+        rows = []
+        for row, column in zip(*np.nonzero((cash != 0) | (self.accrual != 0)), strict=True):
+            month = int(self.accrual_months[column])
+            rows.append(
+                CashAndAccrual(
+                    year=1970 + month // 12,
+                    month=month % 12 + 1,
+                    account=accounts[row],
+                    cash=Money(int(cash[row, column])),
+                    accrual=Money(int(self.accrual[row, column])),
+                    paid_ahead=Money(int(ahead[row, column])),
+                    paid_after=Money(int(after[row, column])),
+                )
+            )
+        return tuple(sorted(rows, key=lambda r: (r.year, r.month, r.account)))
 
     def rows(self, *, show_cpr: bool = False) -> list[dict[str, str]]:
         """One dict per payment with the columns of :data:`CSV_COLUMNS` (amount in kroner)."""
@@ -151,7 +214,55 @@ class Payments:
                 f"{year}-{month:02d}": {name: amount.to_string() for name, amount in row.items()}
                 for (year, month), row in self.by_month().items()
             },
+            "cash_and_accrual": [row.to_dict() for row in self.cash_and_accrual()],
             "payments": self.rows(show_cpr=show_cpr),
+        }
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class CashAndAccrual:
+    """Cash against accrual for one month and account (likviditet mod periodiseret udgift).
+
+    ``cash`` is paid in the month; ``accrual`` is the cost of the month's days. Of the cash,
+    ``paid_ahead`` pays days of later months (a 1 January payment moved back to 30 December
+    counts in December) and ``paid_after`` days of earlier months (payment in arrears).
+    """
+
+    year: int
+    month: int
+    account: str
+    cash: Money
+    accrual: Money
+    paid_ahead: Money
+    paid_after: Money
+
+    @property
+    def for_the_month(self) -> Money:
+        """The cash that pays days of the month itself."""
+        return self.cash - self.paid_ahead - self.paid_after
+
+    @property
+    def not_paid_this_month(self) -> Money:
+        """Cost of the month's days paid in another month (or outside the dates asked for)."""
+        return self.accrual - self.for_the_month
+
+    @property
+    def difference(self) -> Money:
+        """Cash − accrual = paid ahead + paid after − not paid this month."""
+        return self.cash - self.accrual
+
+    def to_dict(self) -> dict[str, str]:
+        """Amounts as decimal strings, the month as ``"YYYY-MM"``."""
+        return {
+            "month": f"{self.year}-{self.month:02d}",
+            "account": self.account,
+            "cash": self.cash.to_string(),
+            "accrual": self.accrual.to_string(),
+            "difference": self.difference.to_string(),
+            "paid_ahead": self.paid_ahead.to_string(),
+            "paid_after": self.paid_after.to_string(),
+            "not_paid_this_month": self.not_paid_this_month.to_string(),
         }
 
 
@@ -230,12 +341,23 @@ def make_payments(
         if pair_rows.size
         else np.zeros(0, dtype=np.int64)
     )
+    pair_dates = calendar.previous_bank_day(periods.date[pair_periods])
+    ahead, after = _outside_the_month(
+        columns,
+        pair_rows,
+        periods=periods,
+        pair_periods=pair_periods,
+        dates=pair_dates,
+        costs=costs,
+    )
     # One payment per period and account (a disposition keeps one account in practice).
     account_codes, accounts = ledger.groups("account")
     keys, index = np.unique(
         pair_periods * max(accounts.size, 1) + account_codes[pair_rows], return_inverse=True
     )
-    amounts = group_sum(index.ravel(), costs, keys.size)
+    amounts, ahead, after = (
+        group_sum(index.ravel(), values, keys.size) for values in (costs, ahead, after)
+    )
     period, account = np.divmod(keys, max(accounts.size, 1))
     dates = calendar.previous_bank_day(periods.date[period])
     kept = np.flatnonzero(
@@ -245,9 +367,13 @@ def make_payments(
     kept = kept[np.lexsort((periods.disposition[period[kept]], dates[kept]))]
     chosen = period[kept]
     owner = periods.disposition[chosen]
-    citizen_codes, citizens = ledger.groups("citizen")
-    citizen_of_disposition = np.zeros(dispositions.size, dtype=np.int64)
-    citizen_of_disposition[disposition_codes] = citizen_codes
+    of_disposition = {}
+    for name in ("citizen", "service", "provider"):
+        codes, labels = ledger.groups(name)
+        # Citizen, service and provider are the disposition's own: any segment gives them.
+        code_of = np.zeros(dispositions.size, dtype=np.int64)
+        code_of[disposition_codes] = codes
+        of_disposition[name] = tuple(labels[code_of[owner]].astype(str).tolist())
     return Payments(
         first=first,
         last=last,
@@ -257,10 +383,81 @@ def make_payments(
         period_first=periods.first[chosen],
         period_last=periods.stop[chosen] - 1,
         disposition=tuple(dispositions[owner].astype(str).tolist()),
-        citizen=tuple(citizens[citizen_of_disposition[owner]].astype(str).tolist()),
+        citizen=of_disposition["citizen"],
         account=tuple(accounts[account[kept]].astype(str).tolist()),
+        service=of_disposition["service"],
+        provider=of_disposition["provider"],
         amount=amounts[kept],
+        paid_ahead=ahead[kept],
+        paid_after=after[kept],
+        **_accrual(ledger, rows, first, last),
     )
+
+
+def _outside_the_month(
+    columns: SegmentColumns,
+    rows: NDArray[np.int64],
+    *,
+    periods: _Periods,
+    pair_periods: NDArray[np.int64],
+    dates: NDArray[np.int64],
+    costs: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The part of each (segment, period) cost for days after and before its payment's month.
+
+    Most periods lie wholly in one month; only those that cross a month's edge are cut, into
+    windows of the same rounded cumulative cost, so the parts add up to the cost exactly.
+    """
+    first, stop = periods.first[pair_periods], periods.stop[pair_periods]
+    month = _month_index(dates)
+    month_first, month_stop = _month_start(month), _month_start(month + 1)
+    ahead = np.where(first >= month_stop, costs, 0)
+    after = np.where(stop <= month_first, costs, 0)
+    crossing = np.flatnonzero(
+        ((first < month_first) & (stop > month_first))
+        | ((first < month_stop) & (stop > month_stop))
+    )
+    if crossing.size:
+        span = [int(first[crossing].min()), int(stop[crossing].max())]
+        after[crossing] = windowed_interval_costs(
+            columns,
+            rows[crossing],
+            first[crossing],
+            np.minimum(stop[crossing], month_first[crossing]),
+            span,
+        )[:, 0]
+        ahead[crossing] = windowed_interval_costs(
+            columns,
+            rows[crossing],
+            np.maximum(first[crossing], month_stop[crossing]),
+            stop[crossing],
+            span,
+        )[:, 0]
+    return ahead, after
+
+
+def _accrual(
+    ledger: DispositionLedger, rows: NDArray[np.int64], first: dt.date, last: dt.date
+) -> dict[str, Any]:
+    """The cost of the whole months from ``first`` to ``last`` per account, own spend only."""
+    months = np.arange(
+        _month_index(np.array([day_number(first)]))[0],
+        _month_index(np.array([day_number(last)]))[0] + 1,
+    )
+    boundaries = _month_start(np.append(months, months[-1] + 1))
+    account_codes, accounts = ledger.groups("account")
+    codes = np.full(len(ledger.columns), accounts.size, dtype=np.int64)
+    codes[rows] = account_codes[rows]
+    costs = (
+        grouped_interval_costs(ledger.columns, codes, accounts.size + 1, boundaries)[:-1]
+        if len(ledger.columns)
+        else np.zeros((0, months.size), dtype=np.int64)
+    )
+    return {
+        "accrual_months": months,
+        "accrual_accounts": tuple(accounts.astype(str).tolist()),
+        "accrual": costs,
+    }
 
 
 @masked_repr
