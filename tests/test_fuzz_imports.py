@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from styringskerne import SourceError
 from styringskerne.io.csv import DISPOSITION_COLUMNS, read_actuals, read_budget, read_dispositions
+from styringskerne.io.prices import read_price_list
+from styringskerne.tariffs.pricelist import PriceList
 
 PLANTED = ("0101907391", "2512638462")
 """CPR numbers hidden in the inputs; their serial numbers must never be printed."""
@@ -45,10 +47,15 @@ VALID_FIELDS = {
     "start": st.sampled_from(["2024-01-01", "01-02-2024", "2024-02-30"]),
     "end": st.sampled_from(["", "2024-12-31", "2023-01-01"]),
     "unit": st.sampled_from(["day", "week", "month", "once", "døgn", "hour"]),
-    "rate": st.sampled_from(["1.149,00", "1149.5", "-100", "(5,00)", "1e3", "inf", "9" * 25]),
+    "rate": st.sampled_from(["1.149,00", "1149.5", "-100", "(5,00)", "1e3", "inf", "9" * 25, ""]),
     "quantity": st.sampled_from(["", "6", "0,5", "1/3", "NaN", "-1"]),
     "probability": st.sampled_from(["", "1", "1/2", "2", "0.25"]),
+    "status": st.sampled_from(["", "granted", "forventet", "ended", "ukendt"]),
 }
+PRICES = PriceList.from_rows([
+    ("Bøgely", "SEL108", dt.date(2024, 1, 1), "day", "1.149,00"),
+    ("", "SEL85", dt.date(2024, 1, 1), "week", "520"),
+])  # fmt: skip
 JUNK = st.one_of(
     st.text(max_size=12),
     st.sampled_from(['"', '""', '"abc', "\r", "\n", "\x00", "²", "١", "x" * 140_000]),
@@ -65,6 +72,8 @@ def broken_files(draw: st.DrawFn) -> tuple[bytes, str]:
         header.append(draw(st.sampled_from([*header, "cpr", "borger", "konto"])))
     if draw(st.integers(0, 6)) == 0:
         header.remove(draw(st.sampled_from(header)))
+    if draw(st.integers(0, 3)) == 0:
+        header.append("status")
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
     rows = []
     for _ in range(draw(st.integers(0, 6))):
@@ -124,6 +133,12 @@ def test_broken_dispositions_files_are_loaded_or_reported(case: tuple[bytes, str
         assert_no_cpr(message)
         return
     accounted(physical_lines(data, encoding), result.loaded_lines, result.errors)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.csv"
+        path.write_bytes(data)
+        priced = read_dispositions(path, prices=PRICES)
+    accounted(physical_lines(data, encoding), priced.loaded_lines, priced.errors)
+    assert_no_cpr("\n".join(str(error) for error in priced.errors))
     assert_no_cpr("\n".join(str(error) for error in result.errors))
     assert_no_cpr(repr(result))
     for disposition in result.items:
@@ -136,7 +151,9 @@ def test_broken_actuals_and_budgets_are_loaded_or_reported(case: tuple[bytes, st
     # The same damage in the other two file kinds: only their header differs.
     for reader, header in (
         (read_actuals, "citizen_id;account;date;amount"),
+        (read_actuals, "cpr;konto;dato;beløb;bevilling;leverandør"),
         (read_budget, "account;budget"),
+        (read_price_list, "leverandør;ydelse;gyldig_fra;enhed;takst"),
     ):
         lines = physical_lines(data, encoding)
         text = "\n".join([header, *lines[1:]])

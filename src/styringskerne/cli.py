@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -30,6 +31,7 @@ from styringskerne.core.errors import (
 )
 from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money, round_half_even
+from styringskerne.dispositions import Disposition
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot, make_forecast
 from styringskerne.io.csv import (
@@ -41,6 +43,7 @@ from styringskerne.io.csv import (
     write_budget,
     write_dispositions,
 )
+from styringskerne.io.prices import load_price_list
 from styringskerne.io.source import load_column_mapping
 from styringskerne.io.text import (
     change_table,
@@ -56,6 +59,7 @@ from styringskerne.ledger.refund import RefundRule, RefundThresholds, state_refu
 from styringskerne.payments.bankdays import BankCalendar
 from styringskerne.payments.payments import FREQUENCIES, make_payments
 from styringskerne.payments.postings import PostingTemplate, posting_rows, write_postings
+from styringskerne.tariffs.pricelist import PriceList
 from styringskerne.visitation.ladder import ladder_distribution, movements
 
 if TYPE_CHECKING:
@@ -134,6 +138,13 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="MAPPING.toml",
         help="TOML file with a [columns] table mapping your header names to the library's",
+    )
+    command.add_argument(
+        "--prices",
+        type=Path,
+        metavar="PRICES.csv",
+        help="central price list (provider,service,valid_from,unit,rate): dispositions rows "
+        "with an empty rate take its prices for their provider and service",
     )
     command.add_argument("--show-cpr", action="store_true", help="print CPR numbers unmasked")
     command.add_argument(
@@ -369,6 +380,19 @@ class _Inputs:
                 self.columns = load_column_mapping(mapping)
             except SourceError as error:
                 self._fail(str(error), EXIT_USAGE)
+        self.prices: PriceList | None = None
+        prices: Path | None = getattr(arguments, "prices", None)
+        if prices is not None:
+            try:
+                self.prices = load_price_list(prices, encoding=self.encoding)
+            except SourceError as error:
+                self._fail(str(error), EXIT_USAGE)
+            except ImportFailedError as error:
+                self._fail(str(error), EXIT_DATA)
+
+    def dispositions(self, path: Path | None) -> tuple[Disposition, ...]:
+        """A dispositions file, rows without a rate priced by ``--prices``."""
+        return self.read(functools.partial(read_dispositions, prices=self.prices), path)
 
     def _fail(self, text: str, code: int) -> None:
         self.problems.append(mask_text(text))
@@ -423,7 +447,7 @@ class _Output:
 
 def _run_ledger(arguments: argparse.Namespace) -> None:
     inputs = _Inputs(arguments)
-    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    dispositions = inputs.dispositions(arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
     inputs.check()
     year = arguments.year or arguments.as_of.year
@@ -455,10 +479,10 @@ def _previous_as_of(arguments: argparse.Namespace) -> dt.date:
 def _run_forecast(arguments: argparse.Namespace) -> None:
     as_of: dt.date = arguments.as_of
     inputs = _Inputs(arguments)
-    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    dispositions = inputs.dispositions(arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
     budget_rows = inputs.read(read_budget, arguments.budget)
-    previous_dispositions = inputs.read(read_dispositions, arguments.previous)
+    previous_dispositions = inputs.dispositions(arguments.previous)
     assumption_rows = inputs.read(read_assumptions, arguments.assumptions)
     inputs.check()
     rule = _refund_rule(arguments, as_of.year)
@@ -665,7 +689,7 @@ def _demo_assumptions(ledger: DispositionLedger, year: int) -> list[tuple[str, F
 
 def _run_payments(arguments: argparse.Namespace) -> None:
     inputs = _Inputs(arguments)
-    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    dispositions = inputs.dispositions(arguments.dispositions)
     inputs.check()
     template = None
     if arguments.template is not None:
@@ -700,7 +724,7 @@ def _run_payments(arguments: argparse.Namespace) -> None:
 
 def _run_reconcile(arguments: argparse.Namespace) -> None:
     inputs = _Inputs(arguments)
-    dispositions = inputs.read(read_dispositions, arguments.dispositions)
+    dispositions = inputs.dispositions(arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
     inputs.check()
     result = reconcile(

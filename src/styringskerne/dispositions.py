@@ -13,6 +13,7 @@ import functools
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Final
 
 import attrs
 
@@ -30,7 +31,7 @@ from styringskerne.core.money import Money, MoneyLike, to_money
 from styringskerne.core.quantities import Exact, to_probability
 from styringskerne.tariffs.prices import PriceSegment, Tariff, TariffPrice, Unit
 
-__all__ = ["Actual", "Citizen", "Disposition"]
+__all__ = ["STATUSES", "Actual", "Citizen", "Disposition", "probability_for_status"]
 
 
 def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -38,6 +39,61 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: object) 
         raise DispositionError(
             f"'{attribute.name}' must be a non-empty str (got {type(value).__name__})"
         )
+
+
+STATUSES: Final = {
+    "granted": "granted",
+    "bevilget": "granted",
+    "expected": "expected",
+    "forventet": "expected",
+    "ended": "ended",
+    "ophørt": "ended",
+    "afsluttet": "ended",
+}
+"""Disposition statuses and their Danish names."""
+
+
+def probability_for_status(
+    status: str, probability: Exact | str = "", *, end: dt.date | None = None
+) -> Fraction:
+    """The probability a disposition status means (status → sandsynlighed).
+
+    - ``granted`` (*bevilget*): 1; a probability below 1 contradicts it.
+    - ``expected`` (*forventet*): the probability given, which must be below 1 — how likely the
+      case is is the caseworker's judgement, so there is no default.
+    - ``ended`` (*ophørt*, *afsluttet*): 1, and the disposition must have an end date.
+    - no status: the probability given, or 1.
+
+    Raises:
+        DispositionError: for an unknown status or one that contradicts the other fields.
+
+    Examples:
+        >>> probability_for_status("forventet", "0,5")
+        Fraction(1, 2)
+        >>> probability_for_status("granted")
+        Fraction(1, 1)
+    """
+    given = None if probability in ("", None) else to_probability(probability)
+    name = STATUSES.get(str(status).strip().lower()) if status else None
+    if status and name is None:
+        valid = "|".join(sorted(set(STATUSES.values())))
+        raise DispositionError(
+            f"status {status!r} is not one of {valid} (Danish: bevilget|forventet|ophørt)"
+        )
+    if name == "expected":
+        if given is None or given >= 1:
+            raise DispositionError(
+                "status 'expected' needs a probability below 1 (e.g. 0.5); a granted "
+                "disposition has status 'granted'"
+            )
+        return given
+    if name in ("granted", "ended") and given is not None and given != 1:
+        raise DispositionError(
+            f"status {name!r} means probability 1 (got {given}); use status 'expected'"
+        )
+    if name == "ended" and end is None:
+        raise DispositionError("status 'ended' needs an end date")
+    return Fraction(1) if given is None else given
 
 
 def _empty_as_none(value: object) -> object:
@@ -183,6 +239,9 @@ class Disposition:
     paying_area: str | None = None
     household: str | None = None
     birth_date: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
+    list_priced: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    """Priced by the central price list (:class:`~styringskerne.tariffs.pricelist.PriceList`):
+    its segments follow the list when the list is repriced."""
 
     def __attrs_post_init__(self) -> None:
         if self.birth_date is not None and is_cpr_shaped(self.citizen_id):

@@ -32,8 +32,9 @@ from styringskerne.core.errors import ImportFailedError, RowError, Styringskerne
 from styringskerne.core.masking import mask_citizen_field, mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import to_probability, to_quantity
-from styringskerne.dispositions import Actual, Disposition
+from styringskerne.dispositions import Actual, Disposition, probability_for_status
 from styringskerne.io.source import ColumnMapping, read_table
+from styringskerne.tariffs.pricelist import PriceList, runs_of_one_quantity
 from styringskerne.tariffs.prices import PriceSegment, Unit
 
 __all__ = [
@@ -76,11 +77,15 @@ OPTIONAL_DISPOSITION_COLUMNS: Final = (
     "paying_area",
     "household",
     "birth_date",
+    "status",
 )
 """Columns a dispositions file may add: ``payer``, the paying municipality when another pays;
 ``granting_area`` and ``paying_area``, the sector areas of a cross-sector solution;
 ``household``, the household of a child or youth (summed for the state refund, serviceloven
-§ 176, stk. 2); ``birth_date``, the birth date when the citizen id is not a CPR number."""
+§ 176, stk. 2); ``birth_date``, the birth date when the citizen id is not a CPR number;
+``status``, ``granted``, ``expected`` or ``ended`` (see :func:`probability_for_status`)."""
+_WRITTEN_OPTIONAL: Final = tuple(name for name in OPTIONAL_DISPOSITION_COLUMNS if name != "status")
+"""Optional columns that are fields of a disposition (a status becomes its probability)."""
 _OPTIONAL: Final = frozenset(
     {"end", "account", "provider", "quantity", "probability", *OPTIONAL_DISPOSITION_COLUMNS}
 )
@@ -130,7 +135,7 @@ def _parse_field(
 class _SegmentRow:
     line: int
     fields: dict[str, str]
-    segment: PriceSegment
+    segments: tuple[PriceSegment, ...]
 
 
 def read_dispositions(
@@ -139,12 +144,15 @@ def read_dispositions(
     catalogue: ServiceCatalogue | None = None,
     columns: ColumnMapping | None = None,
     encoding: str | None = None,
+    prices: PriceList | None = None,
 ) -> ImportResult[Disposition]:
     """Read a dispositions CSV: the dispositions that loaded and every rejected row.
 
     The header may add the optional columns ``payer`` (the paying municipality when another
     municipality pays), ``granting_area``, ``paying_area``, ``household`` and ``birth_date``
-    (see :data:`OPTIONAL_DISPOSITION_COLUMNS`). ``columns`` maps your own header
+    (see :data:`OPTIONAL_DISPOSITION_COLUMNS`). With ``prices`` (a central price list), a row
+    may leave ``rate`` (and ``unit``) empty to take the list's prices for its provider and
+    service; such dispositions are ``list_priced``. ``columns`` maps your own header
     names to these; ``encoding`` overrides the guess (UTF-8, UTF-16 with a BOM, Windows-1252).
 
     Raises:
@@ -162,7 +170,9 @@ def read_dispositions(
         for line, fields in table.malformed
         if "disposition_id" in fields
     }
-    return dispositions_from_rows(table.rows, table.errors, rejected=rejected, catalogue=catalogue)
+    return dispositions_from_rows(
+        table.rows, table.errors, rejected=rejected, catalogue=catalogue, prices=prices
+    )
 
 
 # Exports repeat the same dates, prices and ids on many rows: each distinct text is parsed once.
@@ -176,13 +186,22 @@ _citizen_id = functools.lru_cache(maxsize=65536)(normalise_citizen_id)
 
 
 def _segment_of_row(
-    line: int, fields: Mapping[str, str], catalogue: ServiceCatalogue
-) -> tuple[PriceSegment | None, list[RowError]]:
-    """The price segment of one row, or every reason the row is rejected."""
+    line: int,
+    fields: Mapping[str, str],
+    catalogue: ServiceCatalogue,
+    prices: PriceList | None = None,
+) -> tuple[tuple[PriceSegment, ...] | None, list[RowError]]:
+    """The price segments of one row (one, or the list's prices over its days when the rate
+    is empty and a price list is given), or every reason the row is rejected."""
+    if prices is not None and not fields["rate"]:
+        return _list_priced_row(line, fields, catalogue, prices)
     row_errors: list[RowError] = []
     for name in DISPOSITION_COLUMNS:
         if name not in _OPTIONAL and not fields[name]:
-            row_errors.append(RowError(line=line, column=name, reason="is empty"))
+            reason = "is empty"
+            if name == "rate":
+                reason += "; give a rate, or a price list with the provider's price for the service"
+            row_errors.append(RowError(line=line, column=name, reason=reason))
     service = fields["service"]
     if service and not fields["account"] and service not in catalogue:
         row_errors.append(
@@ -208,9 +227,55 @@ def _segment_of_row(
     if row_errors or not start or not unit or rate is None or quantity is None:
         return None, row_errors
     try:
-        return PriceSegment(start=start, end=end, rate=rate, unit=unit, quantity=quantity), []
+        return (PriceSegment(start=start, end=end, rate=rate, unit=unit, quantity=quantity),), []
     except StyringskerneError as error:
         return None, [RowError(line=line, column="end", reason=str(error))]
+
+
+def _list_priced_row(
+    line: int, fields: Mapping[str, str], catalogue: ServiceCatalogue, prices: PriceList
+) -> tuple[tuple[PriceSegment, ...] | None, list[RowError]]:
+    """A row without a rate: the price list's prices for its provider and service."""
+    row_errors = [
+        RowError(line=line, column=name, reason="is empty")
+        for name in ("disposition_id", "citizen_id", "service", "start")
+        if not fields[name]
+    ]
+    start = _parse_field(line, "start", fields["start"], _parse_day, row_errors)
+    end = (
+        _parse_field(line, "end", fields["end"], _parse_day, row_errors) if fields["end"] else None
+    )
+    quantity = _parse_field(
+        line, "quantity", fields["quantity"] or "1", _parse_quantity, row_errors
+    )
+    _parse_field(line, "probability", fields["probability"] or "1", _parse_probability, row_errors)
+    tariff = prices.find(fields["provider"], fields["service"])
+    if tariff is None:
+        row_errors.append(
+            RowError(
+                line=line,
+                column="rate",
+                reason=f"is empty and the price list has no price for provider "
+                f"{fields['provider']!r} and service {fields['service']!r}",
+            )
+        )
+    elif fields["unit"]:
+        unit = _parse_field(line, "unit", fields["unit"], _parse_unit, row_errors)
+        if unit is not None and unit is not tariff.unit:
+            row_errors.append(
+                RowError(
+                    line=line,
+                    column="unit",
+                    reason=f"is {unit.value}, but the price list prices {fields['service']!r} "
+                    f"per {tariff.unit.value}; leave it empty or give the list's unit",
+                )
+            )
+    if row_errors or start is None or quantity is None or tariff is None:
+        return None, row_errors
+    try:
+        return tariff.segments(start=start, end=end, quantity=quantity), []
+    except StyringskerneError as error:
+        return None, [RowError(line=line, column="start", reason=str(error))]
 
 
 def dispositions_from_rows(
@@ -219,13 +284,15 @@ def dispositions_from_rows(
     *,
     rejected: Mapping[str, int] | None = None,
     catalogue: ServiceCatalogue | None = None,
+    prices: PriceList | None = None,
 ) -> ImportResult[Disposition]:
     """Dispositions from rows of text fields, one per price segment (the CSV columns).
 
     Shared by every importer (CSV, pandas, Arrow): each row is ``(line, {column: text})``;
     ``errors`` are problems already found in the source; ``rejected`` maps disposition ids to
     the line of a row already rejected, so the disposition's other rows are reported too
-    rather than loaded without it.
+    rather than loaded without it. With ``prices``, a row with an empty rate takes the price
+    list's prices for its provider and service; every row of such a disposition must.
     """
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
     codes = {service.code.upper(): service.code for service in catalogue}  # sel108 is SEL108
@@ -236,9 +303,9 @@ def dispositions_from_rows(
         fields = dict(given)
         fields["citizen_id"] = _citizen_id(fields["citizen_id"])
         fields["service"] = codes.get(fields["service"].strip().upper(), fields["service"])
-        segment, row_errors = _segment_of_row(line, fields, catalogue)
+        segments, row_errors = _segment_of_row(line, fields, catalogue, prices)
         key = fields["disposition_id"]
-        if row_errors or segment is None:
+        if row_errors or segments is None:
             errors.extend(row_errors)
             failed.setdefault(key, line)
             groups.setdefault(key, [])
@@ -260,7 +327,19 @@ def dispositions_from_rows(
                         )
                     )
                     failed.setdefault(key, line)
-        group.append(_SegmentRow(line=line, fields=fields, segment=segment))
+        if group and (fields["rate"] == "") != (group[0].fields["rate"] == ""):
+            errors.append(
+                RowError(
+                    line=line,
+                    column="rate",
+                    reason=f"line {group[0].line} of disposition {key!r} "
+                    f"{'has' if group[0].fields['rate'] else 'has no'} rate and this line "
+                    f"{'has' if fields['rate'] else 'has no'}; every row of one disposition "
+                    "has a rate, or none (priced by the price list)",
+                )
+            )
+            failed.setdefault(key, line)
+        group.append(_SegmentRow(line=line, fields=fields, segments=segments))
     dispositions: list[Disposition] = []
     loaded: list[int] = []
     for key, group in groups.items():
@@ -276,6 +355,15 @@ def dispositions_from_rows(
             continue
         shared = group[0].fields
         try:
+            probability = probability_for_status(
+                shared["status"], shared["probability"], end=group[-1].segments[-1].end
+            )
+        except StyringskerneError as error:
+            errors.extend(
+                RowError(line=row.line, column="status", reason=str(error)) for row in group
+            )
+            continue
+        try:
             dispositions.append(
                 Disposition(
                     id=key,
@@ -288,8 +376,9 @@ def dispositions_from_rows(
                     paying_area=shared["paying_area"] or None,
                     household=shared["household"] or None,
                     birth_date=_parse_day(shared["birth_date"]) if shared["birth_date"] else None,
-                    probability=shared["probability"] or "1",
-                    segments=tuple(row.segment for row in group),
+                    probability=probability,
+                    segments=tuple(s for row in group for s in row.segments),
+                    list_priced=prices is not None and not shared["rate"],
                 )
             )
             loaded.extend(row.line for row in group)
@@ -388,7 +477,14 @@ def _disposition_rows(
     dispositions: Iterable[Disposition], *, optional: Sequence[str]
 ) -> Iterator[list[str]]:
     for disposition in dispositions:
-        for segment in disposition.segments:
+        # A list-priced disposition is written as its days without a rate: read back with the
+        # price list, it takes the list's prices again.
+        rows = (
+            [(run[0], run[-1].end, "") for run in runs_of_one_quantity(disposition.segments)]
+            if disposition.list_priced
+            else [(s, s.end, s.rate.to_string()) for s in disposition.segments]
+        )
+        for segment, end, rate in rows:
             yield [
                 disposition.id,
                 disposition.citizen_id,
@@ -396,9 +492,9 @@ def _disposition_rows(
                 disposition.account or "",
                 disposition.provider or "",
                 segment.start.isoformat(),
-                "" if segment.end is None else segment.end.isoformat(),
+                "" if end is None else end.isoformat(),
                 segment.unit.value,
-                segment.rate.to_string(),
+                rate,
                 _format_fraction(segment.quantity),
                 _format_fraction(disposition.probability),
                 *(_optional_text(getattr(disposition, name)) for name in optional),
@@ -435,9 +531,7 @@ def write_dispositions(dispositions: Iterable[Disposition], target: Source) -> i
     some disposition has a value in it.
     """
     dispositions = tuple(dispositions)
-    optional = [
-        name for name in OPTIONAL_DISPOSITION_COLUMNS if any(getattr(d, name) for d in dispositions)
-    ]
+    optional = [name for name in _WRITTEN_OPTIONAL if any(getattr(d, name) for d in dispositions)]
     count = 0
     with Path(target).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

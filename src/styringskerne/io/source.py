@@ -90,6 +90,8 @@ DANISH_ALIASES: Final[Mapping[str, str]] = {
     "bevilgende_område": "granting_area",
     "betalende_område": "paying_area",
     "husstand": "household",
+    "gyldig_fra": "valid_from",
+    "gyldig fra": "valid_from",
     "fødselsdato": "birth_date",
     "fodselsdato": "birth_date",
 }
