@@ -8,6 +8,8 @@ Amounts are days × rate by hand.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from styringskerne import Disposition, DispositionLedger, StyringskerneError
 from styringskerne.cli import main
+from styringskerne.core.pseudonyms import KEY_VARIABLE, Pseudonymiser
 from styringskerne.payments.bankdays import BankCalendar
 from styringskerne.payments.payments import make_payments
 from styringskerne.payments.postings import PostingTemplate, posting_rows, write_postings
@@ -37,18 +40,51 @@ def _payments() -> object:
                          calendar=BankCalendar.weekends_only())  # fmt: skip
 
 
+KEY = b"a secret key of the municipality"
+
+
+def _hmac_pseudonym(citizen_id: str, key: bytes = KEY) -> str:
+    """The pseudonym by hand: HMAC-SHA-256 of the id, first 16 hex digits."""
+    return "P-" + hmac.new(key, citizen_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def test_one_posting_per_payment_with_its_account_string() -> None:
-    rows = posting_rows(_payments(), TEMPLATE)  # type: ignore[arg-type]
+    rows = posting_rows(_payments(), TEMPLATE, pseudonyms=Pseudonymiser(KEY))  # type: ignore[arg-type]
+    person, other = _hmac_pseudonym("010190-1234"), _hmac_pseudonym("B-2")
     assert [(r["date"], r["account_string"], r["citizen_id"], r["amount"]) for r in rows] == [
         # 1 January 2026 is a holiday only in the Danish calendar; weekends-only pays it then.
-        ("2026-01-01", "5.38.39-1-002-4.0-52000", "B-2", "3100.00"),  # 31 days × 100 kr.
-        ("2026-01-15", "5.38.50-1-001-4.0-51000", "010190-****", "17000.00"),  # 17 × 1.000
+        ("2026-01-01", "5.38.39-1-002-4.0-52000", other, "3100.00"),  # 31 days × 100 kr.
+        ("2026-01-15", "5.38.50-1-001-4.0-51000", person, "17000.00"),  # 17 × 1.000
         # 1 February is a Sunday: both paid Friday 30 January, by disposition id.
-        ("2026-01-30", "5.38.50-1-001-4.0-51000", "010190-****", "28000.00"),
-        ("2026-01-30", "5.38.39-1-002-4.0-52000", "B-2", "2800.00"),
+        ("2026-01-30", "5.38.50-1-001-4.0-51000", person, "28000.00"),
+        ("2026-01-30", "5.38.39-1-002-4.0-52000", other, "2800.00"),
     ]
     shown = posting_rows(_payments(), TEMPLATE, show_cpr=True)  # type: ignore[arg-type]
     assert shown[1]["citizen_id"] == "010190-1234"
+
+
+def test_without_a_key_pseudonyms_hold_within_one_file_only() -> None:
+    first = posting_rows(_payments(), TEMPLATE)  # type: ignore[arg-type]
+    second = posting_rows(_payments(), TEMPLATE)  # type: ignore[arg-type]
+    assert first[1]["citizen_id"] == first[2]["citizen_id"] != first[0]["citizen_id"]
+    assert first[1]["citizen_id"] != second[1]["citizen_id"]  # a new random key each time
+    assert "0101" not in str(first)
+    assert "1234" not in str(first)
+
+
+def test_pseudonyms_join_spellings_and_refuse_short_keys(tmp_path: Path) -> None:
+    pseudonym = Pseudonymiser(KEY)
+    assert pseudonym("0101901234") == pseudonym("CPR 010190 1234") == pseudonym("010190-1234")
+    assert pseudonym("010190-1234") != pseudonym("010190-1235")
+    assert pseudonym("010190-1234") != Pseudonymiser(KEY + b"!")("010190-1234")
+    assert "secret" not in repr(pseudonym)
+    with pytest.raises(StyringskerneError, match="at least 16 bytes"):
+        Pseudonymiser(b"short")
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(KEY.decode() + "\n", encoding="utf-8")
+    assert Pseudonymiser.from_file(key_file)("B-2") == _hmac_pseudonym("B-2")
+    with pytest.raises(StyringskerneError, match="'absent.txt'"):
+        Pseudonymiser.from_file(tmp_path / "absent.txt")
 
 
 def test_one_posting_per_account_string_and_month() -> None:
@@ -89,7 +125,7 @@ def test_a_service_the_template_does_not_list_needs_defaults() -> None:
 
 
 def test_template_from_toml_and_the_command(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     template = tmp_path / "kontering.toml"
     template.write_text(
@@ -117,6 +153,24 @@ def test_template_from_toml_and_the_command(
     assert data["postings"] == [{"month": "2026-02", "account_string": "5.38.50.001-4.0",
                                  "function": "5.38.50", "amount": "31000.00"}]  # fmt: skip
     assert data["cash_and_accrual"][0]["paid_ahead"] == "31000.00"
+    # With a key (file or environment) a citizen has one pseudonym in every file.
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(KEY.decode(), encoding="utf-8")
+    assert main([*arguments, "--pseudonym-key", str(key_file)]) == 0
+    from_file = capsys.readouterr().out
+    assert _hmac_pseudonym("010190-1234") in from_file
+    assert "1234," not in from_file
+    monkeypatch.setenv(KEY_VARIABLE, KEY.decode())
+    assert main(arguments) == 0
+    assert capsys.readouterr().out == from_file
+    monkeypatch.setenv(KEY_VARIABLE, "short")
+    assert main(arguments) == 2
+    assert f"{KEY_VARIABLE}: a pseudonym key must have at least 16 bytes" in capsys.readouterr().err
+    assert main([*arguments, "--pseudonym-key", str(tmp_path / "absent.txt")]) == 2
+    assert "--pseudonym-key: cannot read" in capsys.readouterr().err
+    plain = [argument for argument in arguments if argument not in ("--template", str(template))]
+    assert main([*plain, "--pseudonym-key", str(key_file)]) == 2
+    assert "--pseudonym-key is for postings" in capsys.readouterr().err
     template.write_text('pattern = "{function}-{art}"\n', encoding="utf-8")
     assert main(arguments) == 2
     assert "field 'art' has no default" in capsys.readouterr().err

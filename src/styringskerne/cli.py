@@ -31,6 +31,7 @@ from styringskerne.core.errors import (
 )
 from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money, round_half_even
+from styringskerne.core.pseudonyms import KEY_VARIABLE, Pseudonymiser
 from styringskerne.dispositions import Disposition
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot, make_forecast
@@ -344,6 +345,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=("payment", "month"),
         default="payment",
         help="with --template: one posting per payment or per account string and month",
+    )
+    payments.add_argument(
+        "--pseudonym-key",
+        type=Path,
+        metavar="KEY_FILE",
+        help="with --template: file with the secret key for citizen pseudonyms, so a citizen "
+        f"has the same pseudonym in every file (or set {KEY_VARIABLE}); without it the "
+        "pseudonyms hold within one file only",
     )
     payments.add_argument("--format", choices=("csv", "json"), default="csv")
     _add_input_options(payments)
@@ -698,6 +707,23 @@ def _run_payments(arguments: argparse.Namespace) -> None:
         except StyringskerneError as error:
             print(f"error: --template: {error}", file=sys.stderr)
             raise _ReportedError(EXIT_USAGE) from None
+    if arguments.pseudonym_key is not None and template is None:
+        print(
+            "error: --pseudonym-key is for postings (--template); the plain payments "
+            "mask CPR numbers",
+            file=sys.stderr,
+        )
+        raise _ReportedError(EXIT_USAGE)
+    try:
+        pseudonyms = (
+            Pseudonymiser.from_file(arguments.pseudonym_key)
+            if arguments.pseudonym_key is not None
+            else Pseudonymiser.from_environment()
+        ) or Pseudonymiser.random()
+    except StyringskerneError as error:
+        option = "--pseudonym-key" if arguments.pseudonym_key is not None else KEY_VARIABLE
+        print(f"error: {option}: {error}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
     paid = make_payments(
         DispositionLedger(dispositions),
         arguments.first,
@@ -711,11 +737,17 @@ def _run_payments(arguments: argparse.Namespace) -> None:
         data = paid.to_dict(show_cpr=arguments.show_cpr)
         if template is not None:
             data["postings"] = posting_rows(
-                paid, template, per=arguments.per, show_cpr=arguments.show_cpr
+                paid,
+                template,
+                per=arguments.per,
+                show_cpr=arguments.show_cpr,
+                pseudonyms=pseudonyms,
             )
         out.print(json.dumps(data, indent=2, ensure_ascii=False))
     elif template is not None:
-        text = write_postings(paid, template, per=arguments.per, show_cpr=arguments.show_cpr)
+        text = write_postings(
+            paid, template, per=arguments.per, show_cpr=arguments.show_cpr, pseudonyms=pseudonyms
+        )
         out.print(text.rstrip("\n"))
     else:
         out.print(paid.to_csv(show_cpr=arguments.show_cpr).rstrip("\n"))

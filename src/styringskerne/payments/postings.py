@@ -41,10 +41,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.core.calendar import from_day_number
-from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
+from styringskerne.core.pseudonyms import Pseudonymiser
 from styringskerne.engine import group_sum
 from styringskerne.payments.payments import Payments
 
@@ -210,13 +210,20 @@ class PostingTemplate:
 
 
 def posting_rows(
-    payments: Payments, template: PostingTemplate, *, per: Per = "payment", show_cpr: bool = False
+    payments: Payments,
+    template: PostingTemplate,
+    *,
+    per: Per = "payment",
+    show_cpr: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
 ) -> list[dict[str, str]]:
     """The postings as rows of text (amounts in kroner with a point, e.g. ``"1234.50"``).
 
-    ``per="payment"`` gives one row per payment (:data:`PAYMENT_COLUMNS`), citizens and CPR
-    numbers in disposition ids masked unless ``show_cpr``; ``per="month"`` one row per account
-    string and month of payment (:data:`MONTH_COLUMNS`), with no person in it.
+    ``per="payment"`` gives one row per payment (:data:`PAYMENT_COLUMNS`): each citizen as a
+    pseudonym (``pseudonyms``, by default one with a random key, so pseudonyms hold within
+    these rows only) and CPR numbers in disposition ids masked, unless ``show_cpr``;
+    ``per="month"`` one row per account string and month of payment (:data:`MONTH_COLUMNS`),
+    with no person in it.
 
     Raises:
         StyringskerneError: for an unknown ``per``.
@@ -225,13 +232,20 @@ def posting_rows(
         raise StyringskerneError(f"'per' must be payment|month (got {per!r})")
     strings = _account_strings(payments, template)
     if per == "payment":
+        if show_cpr:
+            citizens = list(payments.citizen)
+        else:
+            pseudonym = pseudonyms if pseudonyms is not None else Pseudonymiser.random()
+            # One keyed hash per citizen, not per payment.
+            known = {citizen: pseudonym(citizen) for citizen in set(payments.citizen)}
+            citizens = [known[citizen] for citizen in payments.citizen]
         return [
             {
                 "date": from_day_number(day).isoformat(),
                 "account_string": text,
                 "function": account,
                 "disposition_id": disposition if show_cpr else mask_text(disposition),
-                "citizen_id": citizen if show_cpr else mask_id(citizen),
+                "citizen_id": citizen,
                 "amount": Money(amount).to_string(),
             }
             for day, text, account, disposition, citizen, amount in zip(
@@ -239,7 +253,7 @@ def posting_rows(
                 strings.tolist(),
                 payments.account,
                 payments.disposition,
-                payments.citizen,
+                citizens,
                 payments.amount.tolist(),
                 strict=True,
             )
@@ -297,11 +311,15 @@ def write_postings(
     *,
     per: Per = "payment",
     show_cpr: bool = False,
+    pseudonyms: Pseudonymiser | None = None,
 ) -> str:
-    """Write the postings as CSV to ``stream`` (or only return the text); returns the text."""
+    """Write the postings as CSV to ``stream`` (or only return the text); returns the text.
+
+    Citizens are pseudonyms unless ``show_cpr`` (see :func:`posting_rows`).
+    """
     buffer = io.StringIO()
     columns = PAYMENT_COLUMNS if per == "payment" else MONTH_COLUMNS
-    rows = posting_rows(payments, template, per=per, show_cpr=show_cpr)
+    rows = posting_rows(payments, template, per=per, show_cpr=show_cpr, pseudonyms=pseudonyms)
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
