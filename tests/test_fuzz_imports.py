@@ -220,3 +220,81 @@ def test_broken_frames_are_loaded_or_reported(frame: Any) -> None:
         return
     arrow = dispositions_from_arrow(table)
     assert_no_cpr("\n".join(str(error) for error in arrow.errors))
+
+
+WORKBOOK_CELLS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.booleans(),
+    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=10),
+    st.dates(min_value=dt.date(1900, 3, 1)),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1)),
+    st.sampled_from([spelled(c, f) for c in PLANTED for f in SPELLINGS]),
+)
+
+
+@st.composite
+def broken_workbooks(draw: st.DrawFn) -> tuple[bytes, list[int]]:
+    """A dispositions workbook with a damaged header, typed cells of every kind, blank and long
+    rows, or cut short; with the numbers of the rows that hold something."""
+    import io
+
+    import openpyxl
+
+    header: list[object] = list(DISPOSITION_COLUMNS)
+    if draw(st.booleans()):
+        header = draw(st.permutations(header))
+    if draw(st.integers(0, 4)) == 0:
+        header.append(draw(st.sampled_from([*header, "cpr", None, 7])))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    filled = []
+    for number in range(2, 2 + draw(st.integers(0, 6))):
+        cells = []
+        for name in header:
+            valid = VALID_FIELDS.get(str(name))
+            strategy = WORKBOOK_CELLS if valid is None else st.one_of(valid, WORKBOOK_CELLS)
+            cells.append(draw(strategy))
+        if draw(st.integers(0, 5)) == 0:
+            cells.append(draw(WORKBOOK_CELLS))
+        if draw(st.integers(0, 5)) == 0:
+            cells = []
+        sheet.append(cells)
+        if any(c is not None and not (isinstance(c, str) and not c.strip()) for c in cells):
+            filled.append(number)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if draw(st.integers(0, 5)) == 0:
+        # A share of the length: the bytes differ from run to run (the file's timestamps).
+        data = data[: 4 + (len(data) - 5) * draw(st.integers(0, 999)) // 1000]
+        filled = []
+    return data, filled
+
+
+@given(broken_workbooks())
+def test_broken_workbooks_are_loaded_or_reported(case: tuple[bytes, list[int]]) -> None:
+    data, filled = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{PLANTED[0]}.xlsx"
+        path.write_bytes(data)
+        try:
+            result = read_dispositions(path)
+        except SourceError as error:  # a workbook cut short: the one file-level error
+            message = str(error)
+            result = None
+    if result is None:
+        assert "cannot be read as .xlsx" in message
+        assert_no_cpr(message)
+        return
+    covered = set(result.loaded_lines)
+    for error in result.errors:
+        covered.add(error.line)
+        span = re.search(r"rows (\d+)-(\d+)", error.reason)
+        if span:
+            covered.update(range(int(span.group(1)), int(span.group(2)) + 1))
+    assert set(filled) <= covered, (filled, result.errors)
+    assert_no_cpr("\n".join(str(error) for error in result.errors))
+    assert_no_cpr(repr(result))

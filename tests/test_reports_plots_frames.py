@@ -321,14 +321,16 @@ def test_the_variance_report_adds_up_and_flips_for_print() -> None:
     total = report.rows[-1]
     assert total[0] == "Total"
     assert total[1:] == (
-        Fraction(9, 2),
-        Fraction(2),
+        Decimal("4.50"),
+        Decimal("2.00"),
         Money(156_000_000),
         Money(171_000_000),
         Money(-99_500_000),
         Money(114_500_000),
         Money(15_000_000),
     )
+    # Persons are counts, not shares: printed "4,50", never "450,0%".
+    assert report.to_text().splitlines()[-1].split()[1:3] == ["4,50", "2,00"]
     flipped = variance_report(_variances(), overspend_negative=True)
     assert flipped.rows[1][5:] == (Money(-10_000_000), Money(-5_000_000), Money(-15_000_000))
     assert flipped.columns[-1] == "Deviation (− = overspend)"

@@ -44,6 +44,13 @@ from styringskerne.io.csv import (
     write_budget,
     write_dispositions,
 )
+from styringskerne.io.excel import (
+    Sheet,
+    refund_sheets,
+    workbook_sheets,
+    write_sheets,
+    write_workbook,
+)
 from styringskerne.io.prices import load_price_list
 from styringskerne.io.source import load_column_mapping
 from styringskerne.io.text import (
@@ -88,7 +95,8 @@ _FILES_HELP = """input files:
   CSV with ',', ';', tab or '|' between fields; UTF-8 (with or without BOM), UTF-16 with BOM,
   or Windows-1252 as Danish Excel saves it (--encoding overrides). Danish header names are
   accepted (cpr, ydelse, takst, startdato, slutdato, enhed, leverandør, sandsynlighed, konto,
-  beløb, dato, budget); --columns maps your own names."""
+  beløb, dato, budget); --columns maps your own names. An Excel workbook (.xlsx) is read from
+  its first sheet, row 1 the header (optional extra 'excel')."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,7 +230,12 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("--actuals", type=Path, help="actual postings CSV file")
     ledger.add_argument("--year", type=int, help="budget year (default: the as-of date's year)")
     ledger.add_argument("--as-of", required=True, type=_date, help="status through this date")
-    ledger.add_argument("--format", choices=("json", "table"), default="table")
+    ledger.add_argument(
+        "--format",
+        choices=("json", "table", "xlsx"),
+        default="table",
+        help="table (default), json, or xlsx: an Excel workbook, a sheet per table (needs --out)",
+    )
     ledger.add_argument(
         "--by",
         choices=("account", "citizen", "disposition"),
@@ -260,7 +273,13 @@ def _parser() -> argparse.ArgumentParser:
         "deviation from them into volume and price",
     )
     forecast.add_argument("--as-of", required=True, type=_date, help="status through this date")
-    forecast.add_argument("--format", choices=("json", "table"), default="table")
+    forecast.add_argument(
+        "--format",
+        choices=("json", "table", "xlsx"),
+        default="table",
+        help="table (default), json, or xlsx: an Excel workbook with the forecast, its lines, "
+        "refund, volume/price and change sheets (needs --out)",
+    )
     forecast.add_argument(
         "--overspend-negative",
         action="store_true",
@@ -455,6 +474,7 @@ class _Output:
 
 
 def _run_ledger(arguments: argparse.Namespace) -> None:
+    _check_xlsx_target(arguments)
     inputs = _Inputs(arguments)
     dispositions = inputs.dispositions(arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
@@ -464,6 +484,15 @@ def _run_ledger(arguments: argparse.Namespace) -> None:
     ledger = DispositionLedger(dispositions, actuals)
     status = ledger.as_of(arguments.as_of, year=arguments.year)
     refund = None if rule is None else state_refund(ledger, year, rule=rule, as_of=arguments.as_of)
+    if arguments.format == "xlsx":
+        _write_xlsx(
+            arguments,
+            lambda: (
+                workbook_sheets(ledger=status, show_cpr=arguments.show_cpr)
+                + (() if refund is None else refund_sheets(refund, show_cpr=arguments.show_cpr))
+            ),
+        )
+        return
     out = _Output(arguments)
     if arguments.format == "json":
         data = status.to_dict(show_cpr=arguments.show_cpr)
@@ -477,6 +506,29 @@ def _run_ledger(arguments: argparse.Namespace) -> None:
     out.close()
 
 
+def _check_xlsx_target(arguments: argparse.Namespace) -> None:
+    """A workbook is a file, never text on the screen: ``--format xlsx`` needs ``--out``."""
+    if getattr(arguments, "format", None) == "xlsx" and arguments.out is None:
+        print(
+            "error: --format xlsx writes a workbook file: give --out FILE.xlsx",
+            file=sys.stderr,
+        )
+        raise _ReportedError(EXIT_USAGE)
+
+
+def _write_xlsx(arguments: argparse.Namespace, sheets: Callable[[], tuple[Sheet, ...]]) -> None:
+    """Write the sheets to ``--out``; a missing extra or an unwritable file is a usage error."""
+    try:
+        path = write_sheets(arguments.out, sheets())
+    except ImportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
+    except StyringskerneError as error:
+        print(f"error: {mask_text(str(error))}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
+    print(f"Wrote {mask_text(str(path))}", file=sys.stderr)
+
+
 def _previous_as_of(arguments: argparse.Namespace) -> dt.date:
     if arguments.previous_as_of is not None:
         chosen: dt.date = arguments.previous_as_of
@@ -486,6 +538,7 @@ def _previous_as_of(arguments: argparse.Namespace) -> dt.date:
 
 
 def _run_forecast(arguments: argparse.Namespace) -> None:
+    _check_xlsx_target(arguments)
     as_of: dt.date = arguments.as_of
     inputs = _Inputs(arguments)
     dispositions = inputs.dispositions(arguments.dispositions)
@@ -516,6 +569,18 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     if arguments.previous is not None:
         previous = Snapshot(as_of=previous_as_of, ledger=DispositionLedger(previous_dispositions))
         change = explain_change(previous, current, year=as_of.year, refund=rule)
+    if arguments.format == "xlsx":
+        _write_xlsx(
+            arguments,
+            lambda: workbook_sheets(
+                forecast=forecast,
+                change=change,
+                variance=variance,
+                show_cpr=arguments.show_cpr,
+                overspend_negative=arguments.overspend_negative,
+            ),
+        )
+        return
     out = _Output(arguments)
     if arguments.format == "json":
         data: dict[str, Any] = forecast.to_dict(overspend_negative=arguments.overspend_negative)
@@ -623,28 +688,33 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     forecast = make_forecast(current, budget=budget, refund=rule)
     print(forecast_table(forecast))
     print()
-    print(
-        variance_table(
-            volume_price_variance(
-                forecast,
-                current.ledger,
-                [
-                    SteeringAssumption(sub_area=a, service="*", citizens=c, average_price=p)
-                    for a, c, p in assumed
-                ],
-            )
-        )
+    variance = volume_price_variance(
+        forecast,
+        current.ledger,
+        [
+            SteeringAssumption(sub_area=a, service="*", citizens=c, average_price=p)
+            for a, c, p in assumed
+        ],
     )
+    print(variance_table(variance))
     print(f"(assumed: last year's full-year persons and average prices, {files['assumptions']})")
     print()
     print(f"Since the forecast of {previous.as_of.isoformat()}:")
-    print(change_table(explain_change(previous, current, year=as_of.year, refund=rule), most=5))
+    change = explain_change(previous, current, year=as_of.year, refund=rule)
+    print(change_table(change, most=5))
     print()
     plots = _write_plots(month, as_of, out)
     if plots:
         print(f"Plots: {', '.join(str(path) for path in plots)}")
     else:
         print("Plots: install the extra for them: pip install 'styringskerne[plot]'")
+    _write_demo_workbook(
+        out / "styringskerne.xlsx",
+        ledger=current.ledger.as_of(as_of),
+        forecast=forecast,
+        variance=variance,
+        change=change,
+    )
     print(f"Wrote {', '.join(str(path) for path in files.values())}. The same from the files:")
     print(
         f"  styringskerne ledger --dispositions {files['dispositions']} "
@@ -655,6 +725,16 @@ def _run_demo(arguments: argparse.Namespace) -> None:
         f"--previous {files['previous']} --budget {files['budget']} "
         f"--assumptions {files['assumptions']} {thresholds_option}--as-of {as_of.isoformat()}"
     )
+
+
+def _write_demo_workbook(path: Path, **results: Any) -> None:
+    """The demo's tables as one Excel workbook, or a line on how to get it."""
+    try:
+        workbook = write_workbook(path, **results)
+    except ImportError:  # pragma: no cover - the excel extra is optional
+        print("Workbook: install the extra for it: pip install 'styringskerne[excel]'")
+        return
+    print(f"Workbook (the tables above, a sheet each): {workbook}")
 
 
 _EXAMPLE_THRESHOLDS = ("860.000,00", "1.680.000,00", "2.120.000,00")

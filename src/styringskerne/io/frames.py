@@ -19,16 +19,13 @@ Cell rules, the same for pandas and Arrow:
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 from styringskerne.catalogue.services import ServiceCatalogue
-from styringskerne.core.errors import RowError, StyringskerneError
-from styringskerne.core.money import Money
+from styringskerne.core.errors import RowError
 from styringskerne.dispositions import Disposition
+from styringskerne.io.cells import ORE_ALTERNATIVES, RefusedCellError, cell_text, ore_text
 from styringskerne.io.csv import (
     DISPOSITION_COLUMNS,
     OPTIONAL_DISPOSITION_COLUMNS,
@@ -44,106 +41,19 @@ __all__ = [
     "dispositions_from_rows_of_cells",
 ]
 
-KRONER_COLUMNS: Final = frozenset({"rate", "amount", "budget"})
-EXACT_COLUMNS: Final = frozenset({"quantity", "probability"})
-_ORE_ALTERNATIVES: Final = {"rate_ore": "rate"}
-"""Columns of whole øre that stand in for a kroner column."""
-
-
-class _RefusedCellError(Exception):
-    """A cell that cannot be a field; its text is the reason."""
-
-
-def _shortest_decimal(value: float) -> Decimal:
-    # repr gives the shortest decimal that reads back as the same float.
-    return Decimal(repr(value))
-
-
-def _float_text(column: str, value: float) -> str:
-    if math.isnan(value):
-        return ""
-    if math.isinf(value):
-        raise _RefusedCellError(f"{value!r} is not a number")
-    exact = _shortest_decimal(value)
-    exponent = exact.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if column in KRONER_COLUMNS:
-        if places > 2:
-            raise _RefusedCellError(
-                f"{value!r} is not a whole number of øre; a float amount must have at most two "
-                "decimals (give exact amounts as text or Decimal)"
-            )
-        return f"{exact:f}"
-    if column in EXACT_COLUMNS:
-        if places > 4:
-            raise _RefusedCellError(
-                f"{value!r} is not a short decimal; give at most four decimals, or a fraction "
-                "as text such as '1/3'"
-            )
-        return f"{exact:f}"
-    if column in _ORE_ALTERNATIVES:
-        if not value.is_integer():
-            raise _RefusedCellError(f"{value!r} is not a whole number of øre")
-        return f"{int(value)}"
-    return repr(value)
-
-
-def _date_text(value: dt.datetime) -> str:
-    if value.tzinfo is not None:
-        raise _RefusedCellError(
-            f"{value.isoformat()} has a time zone; give naive dates (the day as the case "
-            "system records it)"
-        )
-    if value.time() != dt.time(0):
-        raise _RefusedCellError(f"{value.isoformat()} has a time of day; give dates only")
-    return value.date().isoformat()
-
-
-def _cell_text(column: str, value: Any) -> str:
-    """A cell as the text the CSV checks expect.
-
-    Raises:
-        _RefusedCellError: with the reason when the cell cannot be one.
-    """
-    if value is None or type(value).__name__ in ("NaTType", "NAType"):  # pandas' missing values
-        return ""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        raise _RefusedCellError(f"{value!r} is a truth value, not a {column}")
-    if hasattr(value, "to_pydatetime"):  # pandas.Timestamp
-        value = value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float):
-        return _float_text(column, value)
-    if isinstance(value, dt.datetime):
-        return _date_text(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _ore_text(text: str) -> str:
-    """Whole øre as the kroner text the row checks read."""
-    if not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
-        raise _RefusedCellError(f"{text!r} is not a whole number of øre")
-    try:
-        return Money(int(text)).to_string()
-    except StyringskerneError as error:
-        raise _RefusedCellError(str(error)) from None
-
 
 def _fields(names: Sequence[str], record: Sequence[Any]) -> tuple[dict[str, str], list[RowError]]:
     fields = dict.fromkeys(OPTIONAL_DISPOSITION_COLUMNS, "")
     errors: list[RowError] = []
     for name, value in zip(names, record, strict=True):
         try:
-            text = _cell_text(name, value).strip()
-            if name in _ORE_ALTERNATIVES and text:
-                text = _ore_text(text)
-        except _RefusedCellError as refused:
+            text = cell_text(name, value).strip()
+            if name in ORE_ALTERNATIVES and text:
+                text = ore_text(text)
+        except RefusedCellError as refused:
             errors.append(RowError(line=0, column=name, reason=str(refused)))
             continue
-        fields[_ORE_ALTERNATIVES.get(name, name)] = text
+        fields[ORE_ALTERNATIVES.get(name, name)] = text
     return fields, errors
 
 
@@ -156,10 +66,10 @@ def dispositions_from_rows_of_cells(
 ) -> ImportResult[Disposition]:
     """Dispositions from records as sequences of cells in the order of ``names_given``."""
     names, header_problems = header_names([str(name) for name in names_given], columns or {})
-    present = [_ORE_ALTERNATIVES.get(name, name) for name in names]
+    present = [ORE_ALTERNATIVES.get(name, name) for name in names]
     duplicate_rate = "rate" in names and "rate_ore" in names
     header_problems += missing_or_unknown(
-        present, DISPOSITION_COLUMNS, (*OPTIONAL_DISPOSITION_COLUMNS, *_ORE_ALTERNATIVES)
+        present, DISPOSITION_COLUMNS, (*OPTIONAL_DISPOSITION_COLUMNS, *ORE_ALTERNATIVES)
     )
     if duplicate_rate:
         header_problems.append(

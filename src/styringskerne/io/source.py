@@ -16,6 +16,10 @@ Everything a file can do before its rows mean anything is handled here, once for
   accepted for the library's columns (:data:`DANISH_ALIASES`), a caller's own mapping comes
   first (``columns=``), and a column named twice is an error naming it.
 
+- **Workbooks**: an Excel workbook (``.xlsx``, optional extra ``excel``) is read from its first
+  sheet: row 1 is the header, each later row a row of the file with its Excel row number, and
+  typed cells become text by the same rules as dataframes (:mod:`styringskerne.io.cells`).
+
 Every data line is either returned as a row or reported: nothing is dropped silently.
 """
 
@@ -35,6 +39,7 @@ import attrs
 
 from styringskerne.core.errors import RowError, SourceError
 from styringskerne.core.masking import mask_text, masked_repr
+from styringskerne.io.cells import RefusedCellError, cell_text
 
 __all__ = [
     "DANISH_ALIASES",
@@ -47,6 +52,7 @@ __all__ = [
     "missing_or_unknown",
     "not_read",
     "parse_table",
+    "parse_workbook",
     "read_bytes",
     "read_table",
 ]
@@ -406,14 +412,126 @@ def read_table(
     columns: ColumnMapping | None = None,
     encoding: str | None = None,
 ) -> Table:
-    """Read a delimited text file into rows of text.
+    """Read a delimited text file, or the first sheet of an ``.xlsx`` workbook, into rows of
+    text.
 
     Raises:
-        SourceError: when the file cannot be read or is not text; row problems are reported
-            in the table instead.
+        SourceError: when the file cannot be read or is neither text nor a workbook; row
+            problems are reported in the table instead.
     """
-    text, used = decode(read_bytes(source), encoding=encoding)
+    data = read_bytes(source)
+    if data.startswith(_WORKBOOK_SIGNATURE):
+        return parse_workbook(data, required, optional, columns=columns)
+    text, used = decode(data, encoding=encoding)
     return parse_table(text, required, optional, columns=columns, encoding=used)
+
+
+_WORKBOOK_SIGNATURE: Final = b"PK\x03\x04"
+"""An ``.xlsx`` file is a zip archive; no text export starts with these bytes."""
+
+
+def _open_first_sheet(data: bytes) -> Iterator[tuple[object, ...]]:
+    """The rows of values of a workbook's first sheet (cached results of formulas)."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise SourceError(
+            "reading an .xlsx workbook needs the optional extra 'excel': "
+            "pip install 'styringskerne[excel]' (or save the sheet as CSV)"
+        ) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged archive
+        raise SourceError(
+            f"the file looks like a workbook (a zip archive) but cannot be read as .xlsx "
+            f"({type(error).__name__}); save it again from Excel, or as CSV"
+        ) from None
+    if not book.worksheets:
+        raise SourceError("the workbook has no sheet")
+    sheet = book.worksheets[0]
+    return sheet.iter_rows(values_only=True)
+
+
+def _trimmed(values: Sequence[object]) -> list[object]:
+    """A row of cells without the empty cells at its end (formatting widens a sheet)."""
+    cells = list(values)
+    while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+        cells.pop()
+    return cells
+
+
+def parse_workbook(
+    data: bytes,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    columns: ColumnMapping | None = None,
+) -> Table:
+    """Rows of a workbook's first sheet: every row is a row, a reported problem, or blank.
+
+    Row numbers are the sheet's (the header is row 1). A cell that cannot be a field (a
+    kroner amount with more than two decimals, a time of day, a truth value) is reported with
+    its row and column.
+
+    Raises:
+        SourceError: when openpyxl is not installed or the bytes are not a workbook.
+    """
+    records = enumerate(_open_first_sheet(data), start=1)
+    header = next(records, None)
+    if header is None or not _trimmed(header[1]):
+        return Table(
+            rows=(),
+            errors=(RowError(line=1, column="", reason="the sheet is empty; it needs a header"),),
+            encoding="xlsx",
+        )
+    header_cells = ["" if cell is None else str(cell) for cell in _trimmed(header[1])]
+    names, problems = header_names(header_cells, columns or {})
+    problems += missing_or_unknown(names, required, optional)
+    errors: list[RowError] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    malformed: list[tuple[int, dict[str, str]]] = []
+    data_rows = [(number, cells) for number, values in records if (cells := _trimmed(values))]
+    if problems:
+        if data_rows:
+            problems.append(not_read(data_rows[0][0], data_rows[-1][0], "row"))
+        return Table(rows=(), errors=tuple(problems), encoding="xlsx")
+    for number, cells in data_rows:
+        if len(cells) > len(names):
+            errors.append(
+                RowError(
+                    line=number,
+                    column="",
+                    reason=f"has {len(cells)} cells; the header has {len(names)}",
+                )
+            )
+            continue
+        values = dict.fromkeys(optional, "")
+        values.update(dict.fromkeys(names, ""))
+        refused: list[RowError] = []
+        for name, cell in zip(names, cells, strict=False):
+            try:
+                text = cell_text(name, cell).strip()
+            except RefusedCellError as reason:
+                refused.append(RowError(line=number, column=name, reason=str(reason)))
+                continue
+            if len(text) > MAX_FIELD_CHARACTERS:
+                refused.append(
+                    RowError(
+                        line=number,
+                        column=name,
+                        reason=f"field is longer than {MAX_FIELD_CHARACTERS} characters",
+                    )
+                )
+                continue
+            values[name] = text
+        if refused:
+            errors.extend(refused)
+            malformed.append((number, values))
+            continue
+        rows.append((number, values))
+    return Table(
+        rows=tuple(rows), errors=tuple(errors), malformed=tuple(malformed), encoding="xlsx"
+    )
 
 
 def load_column_mapping(source: str | os.PathLike[str]) -> dict[str, str]:

@@ -49,7 +49,9 @@ __all__ = [
     "variance_report",
 ]
 
-Cell = Money | int | str | Fraction | dt.date | None
+Cell = Money | int | str | Fraction | Decimal | dt.date | None
+"""A report cell: money, a count, text, a share (a fraction, shown as a percentage), a decimal
+number such as full-year persons (shown as it is), a date, or empty."""
 
 
 def _rows(value: Iterable[Sequence[Cell]]) -> tuple[tuple[Cell, ...], ...]:
@@ -76,6 +78,8 @@ def _text(cell: Cell) -> str:
         return cell.format_danish(unit="")
     if isinstance(cell, Fraction):
         return _decimal(cell * 100, 1) + "%"
+    if isinstance(cell, Decimal):
+        return str(cell).replace(".", ",")
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return "" if cell is None else str(cell)
@@ -84,7 +88,7 @@ def _text(cell: Cell) -> str:
 def _plain(cell: Cell) -> object:
     if isinstance(cell, Money):
         return cell.to_string()
-    if isinstance(cell, Fraction):
+    if isinstance(cell, Fraction | Decimal):
         return str(cell)
     if isinstance(cell, dt.date):
         return cell.isoformat()
@@ -377,13 +381,20 @@ def _quarterly_total(
     )
 
 
+def _persons(count: Fraction) -> Decimal:
+    """Full-year persons to two decimals, rounded half-even from the exact count."""
+    exact = Decimal(count.numerator) / Decimal(count.denominator)
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
 def variance_report(
     variance: Mapping[str, Variance], *, overspend_negative: bool = False
 ) -> Report:
     """The deviation from the steering assumptions split into volume and price (mængde og pris).
 
     One row per sub-area of :func:`styringskerne.budget.variance.volume_price_variance` and a
-    total: assumed and actual full-year persons, assumed amount, expected spend, the volume part
+    total: assumed and actual full-year persons (to two decimals, the total rounded from the
+    exact sum), assumed amount, expected spend, the volume part
     (more or fewer cases than assumed), the price part (dearer or cheaper cases) and the
     deviation, which is volume + price to the øre. ``overspend_negative`` flips the three
     deviation columns for print.
@@ -392,8 +403,8 @@ def variance_report(
     rows: list[tuple[Cell, ...]] = [
         (
             name,
-            split.assumed_count,
-            split.persons,
+            _persons(split.assumed_count),
+            _persons(split.persons),
             split.assumed,
             split.expected,
             split.volume * sign,
@@ -406,8 +417,8 @@ def variance_report(
     rows.append(
         (
             "Total",
-            sum((split.assumed_count for split in splits), Fraction(0)),
-            sum((split.persons for split in splits), Fraction(0)),
+            _persons(sum((split.assumed_count for split in splits), Fraction(0))),
+            _persons(sum((split.persons for split in splits), Fraction(0))),
             Money.total(split.assumed for split in splits),
             Money.total(split.expected for split in splits),
             Money.total(split.volume for split in splits) * sign,
