@@ -15,7 +15,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata
 from pathlib import Path
@@ -33,8 +33,8 @@ from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money, round_half_even
 from styringskerne.core.pseudonyms import KEY_VARIABLE, Pseudonymiser
 from styringskerne.dispositions import Disposition
-from styringskerne.forecast.explanation import explain_change
-from styringskerne.forecast.forecast import Snapshot, make_forecast
+from styringskerne.forecast.explanation import ChangeExplanation, explain_change
+from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
 from styringskerne.io.csv import (
     ImportResult,
     read_actuals,
@@ -612,31 +612,42 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     out.close()
 
 
-def _write_plots(month: ExampleMonth, as_of: dt.date, out: Path) -> list[Path]:
+def demo_figures(
+    month: ExampleMonth,
+    budget: Mapping[str, Money],
+    forecast: Forecast,
+    change: ChangeExplanation,
+) -> dict[str, Any]:
+    """The demo's four plots, drawn from the very objects its tables print: the forecast plot
+    ends in the forecast table's total and budget, the waterfall is the change table's."""
+    from styringskerne.examples import example_month
+    from styringskerne.kpi import plots
+
+    as_of = forecast.as_of
+    ledger = month.current.ledger
+    ends = [dt.date(as_of.year, m + 1, 1) - dt.timedelta(days=1) for m in range(1, as_of.month)]
+    series = [
+        make_forecast(Snapshot(as_of=day, ledger=example_month(day).current.ledger), budget=budget)
+        for day in ends
+    ]
+    first = dt.date(as_of.year, 1, 1)
+    return {
+        "forecast.png": plots.plot_forecast_through_year([*series, forecast]),
+        "inflow-outflow.png": plots.plot_inflow_outflow(ledger, as_of.year, service="SEL107"),
+        "ladder.png": plots.plot_ladder(
+            ladder_distribution(ledger, first, as_of), movements(ledger, first, as_of)
+        ),
+        "change.png": plots.plot_change_waterfall(change),
+    }
+
+
+def _write_plots(out: Path, *inputs: Any) -> list[Path]:
     """The demo's four plots as PNG files, or none when matplotlib is missing."""
     try:
         from styringskerne.kpi import plots
-    except ImportError:  # pragma: no cover - the plot extra is optional
-        return []
-    try:
-        from styringskerne.examples import example_month
 
-        ledger = month.current.ledger
-        ends = [dt.date(as_of.year, m + 1, 1) - dt.timedelta(days=1) for m in range(1, as_of.month)]
-        series = [make_forecast(example_month(day).current, budget=month.budget) for day in ends]
-        series.append(make_forecast(month.current, budget=month.budget))
-        first = dt.date(as_of.year, 1, 1)
-        figures = {
-            "forecast.png": plots.plot_forecast_through_year(series),
-            "inflow-outflow.png": plots.plot_inflow_outflow(ledger, as_of.year, service="SEL107"),
-            "ladder.png": plots.plot_ladder(
-                ladder_distribution(ledger, first, as_of), movements(ledger, first, as_of)
-            ),
-            "change.png": plots.plot_change_waterfall(
-                explain_change(month.previous, month.current)
-            ),
-        }
-    except ImportError:  # pragma: no cover - matplotlib is imported when a plot is drawn
+        figures = demo_figures(*inputs)
+    except ImportError:  # pragma: no cover - the plot extra is optional
         return []
     return [plots.save_png(figure, out / name) for name, figure in figures.items()]
 
@@ -703,7 +714,7 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     change = explain_change(previous, current, year=as_of.year, refund=rule)
     print(change_table(change, most=5))
     print()
-    plots = _write_plots(month, as_of, out)
+    plots = _write_plots(out, month, budget, forecast, change)
     if plots:
         print(f"Plots: {', '.join(str(path) for path in plots)}")
     else:
