@@ -56,7 +56,7 @@ def test_danish_formatting_and_machine_form() -> None:
     assert str(amount) == "-1.234.567,89 kr."
     assert amount.to_string() == "-1234567.89"
     assert amount.format_danish(overspend_negative=True) == "1.234.567,89 kr."
-    assert repr(Money(5)) == "Money('0.05')"
+    assert repr(Money(5)) == "Money.of('0.05')"
 
 
 @given(money_ore)
@@ -97,3 +97,10 @@ def test_allocation_errors() -> None:
 def test_multiply_rounds_half_even() -> None:
     assert Money(5).multiply(Fraction(1, 2)) == Money(2)
     assert Money(7).multiply(Fraction(1, 2)) == Money(4)
+
+
+@given(money_ore)
+def test_repr_round_trips(ore: int) -> None:
+    money = Money(ore)
+    assert eval(repr(money), {"Money": Money}) == money  # the repr is code that rebuilds it
+    assert repr(Money(114950)) == "Money.of('1149.50')"

@@ -61,10 +61,14 @@ def test_reports_convert_without_loss() -> None:
     report = quarterly_report(forecast, MONTH.current.ledger, overspend_negative=True)
     data = json.loads(report.to_json())
     assert data["columns"][4] == "Deviation (− = overspend)"
-    frame = report.to_pandas()
-    assert str(frame["Expected accounts 2024 (øre)"].dtype) == "Int64"
+    frame = report.to_pandas(wide=True)
+    assert str(frame["expected_accounts_2024_ore"].dtype) == "Int64"
     total = frame.iloc[-1]
-    assert int(total["Expected accounts 2024 (øre)"]) == forecast.total_expected.ore
+    assert int(total["expected_accounts_2024_ore"]) == forecast.total_expected.ore
+    long = report.to_pandas()
+    assert list(long.columns) == ["sub_area", "measure", "amount_ore", "number", "text"]
+    expected = long[(long.sub_area == "Total") & (long.measure == "expected_accounts_2024")]
+    assert int(expected.amount_ore.iloc[0]) == forecast.total_expected.ore
     html = report._repr_html_()
     assert html.startswith("<div><strong>Key figures 2024-06-30")
     assert "<table>" in html
@@ -174,13 +178,17 @@ def test_dataframe_rows_are_loaded_or_reported() -> None:
 def test_ledger_results_to_pandas_are_exact_and_masked() -> None:
     ledger = DispositionLedger.from_pandas(frame())
     monthly = ledger.monthly(2024, by="citizen").to_pandas()
-    assert list(monthly.columns) == ["010190-**** (øre)", "B-2 (øre)"]
-    assert all(str(dtype) == "int64" for dtype in monthly.dtypes)
-    assert int(monthly.to_numpy().sum()) == ledger.full_year_cost(2024).total.ore
-    table = ledger.as_of(D(2024, 6, 30)).by("citizen").to_pandas(show_cpr=True)
-    assert list(table.index) == ["010190-1234", "B-2"]  # one spelling per CPR, on request
+    assert list(monthly.columns) == ["citizen_id", "start", "end", "amount_ore"]
+    assert sorted(set(monthly.citizen_id)) == ["010190-****", "B-2"]
+    assert len(monthly) == 2 * 12
+    assert str(monthly.amount_ore.dtype) == "Int64"
+    assert int(monthly.amount_ore.sum()) == ledger.full_year_cost(2024).total.ore
+    assert monthly.end.iloc[1] == pd.Timestamp("2024-02-29")  # inclusive, leap year
+    table = ledger.as_of(D(2024, 6, 30)).by("citizen").to_pandas(show_cpr=True, wide=True)
+    assert list(table.citizen_id) == ["010190-1234", "B-2"]  # one spelling per CPR, on request
     cost = ledger.cost(D(2024, 1, 1), D(2024, 1, 31), by="service").to_pandas()
-    assert int(cost.loc["SEL108", "amount (øre)"]) == Money.of("1149").ore * 31
+    sel108 = cost[cost.service == "SEL108"]
+    assert int(sel108.amount_ore.iloc[0]) == Money.of("1149").ore * 31
 
 
 def _forecast_with_refund(

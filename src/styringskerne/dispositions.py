@@ -410,7 +410,7 @@ class Actual:
         >>> posting = Actual(citizen_id="B-1", account="5.38.50", date=dt.date(2024, 1, 31),
         ...                  amount="35.619,00", disposition_id="D1")
         >>> posting.amount, posting.disposition_id
-        (Money('35619.00'), 'D1')
+        (Money.of('35619.00'), 'D1')
     """
 
     citizen_id: str = attrs.field(converter=_to_citizen_id, validator=_check_id, repr=_masked_repr)

@@ -69,7 +69,7 @@ class SteeringAssumption:
     Examples:
         >>> SteeringAssumption(sub_area="5.38.52", service="SEL107", citizens=50,
         ...                    average_price="620.000,00").amount
-        Money('31000000.00')
+        Money.of('31000000.00')
     """
 
     sub_area: str

@@ -145,7 +145,7 @@ class Money:
 
     Examples:
         >>> Money.of("1.149,50")
-        Money('1149.50')
+        Money.of('1149.50')
         >>> str(Money.of("1149.5") * 3)
         '3.448,50 kr.'
         >>> [str(part) for part in Money.of("100.00").allocate([1, 1, 1])]
@@ -173,7 +173,7 @@ class Money:
 
         Examples:
             >>> Money.of("1149"), Money.of(Decimal("1149.5"))
-            (Money('1149.00'), Money('1149.50'))
+            (Money.of('1149.00'), Money.of('1149.50'))
             >>> Money.of(1149)  # doctest: +ELLIPSIS
             Traceback (most recent call last):
             ...
@@ -256,7 +256,7 @@ class Money:
         return self.format_danish()
 
     def __repr__(self) -> str:
-        return f"Money('{self.to_string()}')"
+        return f"Money.of('{self.to_string()}')"
 
     # -- arithmetic ---------------------------------------------------------------------
     def __add__(self, other: Money) -> Money:
@@ -349,7 +349,7 @@ def to_money_mapping(values: Mapping[str, MoneyLike]) -> Mapping[str, Money]:
 
     Examples:
         >>> dict(to_money_mapping({"5.38.52": "300.000,00", "5.38.50": Money(100)}))
-        {'5.38.50': Money('1.00'), '5.38.52': Money('300000.00')}
+        {'5.38.50': Money.of('1.00'), '5.38.52': Money.of('300000.00')}
     """
     return MappingProxyType(
         {

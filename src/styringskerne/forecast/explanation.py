@@ -46,6 +46,7 @@ from styringskerne.core.cpr import mask_id, mask_text
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money_mapping
+from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
 from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
 from styringskerne.forecast.transitions import ColourRule, elderly_outflow, youth_amounts
@@ -146,7 +147,7 @@ class ChangeExplanation:
             ...     ChangeItem(sub_area="5.38.52", reason="payer", amount=Money.of("-352.000,00")),
             ...     ChangeItem(sub_area="5.38.52", reason="new", amount=Money.of("721.000,00"))])
             >>> box.residual
-            Money('-255000.00')
+            Money.of('-255000.00')
         """
         return cls(sub_area_changes={sub_area or "total": total_change}, items=tuple(items))
 
@@ -219,6 +220,51 @@ class ChangeExplanation:
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
         return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+    def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
+        """A row per explained item and per sub-area's unexplained residual (reason
+        ``residual``), by the tidy rule of :mod:`styringskerne.core.tabular`; the amounts add
+        up to :attr:`total_change`. Citizen ids (and CPR numbers in free text) masked unless
+        ``show_cpr``."""
+
+        def text(value: str | None) -> str | None:
+            return value if value is None or show_cpr else mask_text(value)
+
+        result: dict[str, list[Any]] = {
+            name: [] for name in ("sub_area", "reason", "citizen_id", "disposition_id", "label")
+        }
+        result["amount_ore"] = []
+        for name in sorted(set(self.sub_area_changes) | {item.sub_area for item in self.items}):
+            rows: list[tuple[str, str | None, str | None, str | None, int]] = [
+                (
+                    item.reason,
+                    item.citizen_id if show_cpr or item.citizen_id is None
+                    else mask_id(item.citizen_id),
+                    text(item.disposition_id),
+                    text(item.label),
+                    item.amount.ore,
+                )
+                for item in self.items_in(name)
+            ]  # fmt: skip
+            residual = self.residual_in(name)
+            if residual:
+                rows.append(("residual", None, None, "", residual.ore))
+            for reason, citizen, disposition, label, amount in rows:
+                for column, value in zip(
+                    result,
+                    (name, reason, citizen, disposition, label, amount),
+                    strict=True,
+                ):
+                    result[column].append(value)
+        return result
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns`."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr))
+
+    def to_arrow(self, *, show_cpr: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr))
 
 
 # -- dispositions ---------------------------------------------------------------------------
@@ -567,7 +613,7 @@ def explain_change(
         ...     ledger=DispositionLedger([stay.with_end(dt.date(2024, 8, 31))]))
         >>> change = explain_change(before, after)
         >>> [(item.reason, str(item.amount)) for item in change.items], change.residual
-        ([('extended', '62.000,00 kr.')], Money('0.00'))
+        ([('extended', '62.000,00 kr.')], Money.of('0.00'))
     """
     year = current.as_of.year if year is None else year
     rule = colour_rule if colour_rule is not None else ColourRule()

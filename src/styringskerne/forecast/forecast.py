@@ -32,9 +32,10 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import BudgetYear, _check_date
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
-from styringskerne.core.masking import mask_data, masked_repr
+from styringskerne.core.masking import mask_data, mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
+from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import group_sum
 from styringskerne.forecast.transitions import (
     ColourRule,
@@ -90,10 +91,10 @@ class Estimate:
     Examples:
         >>> Estimate(sub_area="5.38.52", net_citizens_per_year=2,
         ...          average_yearly_price="500.000,00").amount(dt.date(2024, 12, 31))
-        Money('0.00')
+        Money.of('0.00')
         >>> Estimate(sub_area="5.38.52", net_citizens_per_year=2,
         ...          average_yearly_price="500.000,00").amount(dt.date(2023, 12, 31), year=2024)
-        Money('500000.00')
+        Money.of('500000.00')
     """
 
     sub_area: str
@@ -458,6 +459,68 @@ class Forecast:
             self.to_dict(overspend_negative=overspend_negative), indent=indent, ensure_ascii=False
         )
 
+    def to_columns(
+        self,
+        *,
+        table: Literal["sub_areas", "lines"] = "sub_areas",
+        overspend_negative: bool = False,
+    ) -> dict[str, list[Any]]:
+        """The forecast by the tidy rule of :mod:`styringskerne.core.tabular`.
+
+        ``table="sub_areas"``: a row per sub-area and measure (``budget``, ``expected``,
+        ``deviation``, and with a refund rule ``refund`` and ``net``); a missing budget and its
+        deviation are ``<NA>``. ``table="lines"``: a row per line and sub-area with the line's
+        ``kind`` and ``label``. No total rows: the amounts add up to the totals.
+        """
+        if table == "lines":
+            names = list(self.sub_areas)
+            rows = [(line, name) for line in self.lines for name in names]
+            return {
+                "kind": [line.kind for line, _ in rows],
+                "label": [mask_text(line.label) for line, _ in rows],
+                "sub_area": [name for _, name in rows],
+                "amount_ore": [line.amounts.get(name, Money(0)).ore for line, name in rows],
+            }
+        if table != "sub_areas":
+            raise StyringskerneError(f"'table' must be sub_areas|lines (got {table!r})")
+        sign = -1 if overspend_negative else 1
+        refund = self.refund
+        measures = ["budget", "expected", "deviation"] + (["refund", "net"] if refund else [])
+        result: dict[str, list[Any]] = {"sub_area": [], "measure": [], "amount_ore": []}
+        for name in self.sub_areas:
+            budget, expected = self.budget_for(name), self.expected[name]
+            given = refund.get(name, Money(0)) if refund is not None else None
+            values = {
+                "budget": None if budget is None else budget.ore,
+                "expected": expected.ore,
+                "deviation": None if budget is None else ((expected - budget) * sign).ore,
+                "refund": None if given is None else given.ore,
+                "net": None if given is None else (expected - given).ore,
+            }
+            for measure in measures:
+                result["sub_area"].append(name)
+                result["measure"].append(measure)
+                result["amount_ore"].append(values[measure])
+        return result
+
+    def to_pandas(
+        self,
+        *,
+        table: Literal["sub_areas", "lines"] = "sub_areas",
+        overspend_negative: bool = False,
+    ) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns` (amounts as ``Int64`` øre)."""
+        return pandas_frame(self.to_columns(table=table, overspend_negative=overspend_negative))
+
+    def to_arrow(
+        self,
+        *,
+        table: Literal["sub_areas", "lines"] = "sub_areas",
+        overspend_negative: bool = False,
+    ) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(table=table, overspend_negative=overspend_negative))
+
 
 def make_forecast(
     snapshot: Snapshot,
@@ -486,7 +549,7 @@ def make_forecast(
         ...                         average_yearly_price="365.000,00")])
         >>> forecast = make_forecast(snapshot, budget={"5.38.52": Money.of("300.000,00")})
         >>> forecast.total_expected, forecast.deviation()
-        (Money('285030.57'), Money('-14969.43'))
+        (Money.of('285030.57'), Money.of('-14969.43'))
     """
     year = snapshot.as_of.year if year is None else year
     rule = colour_rule if colour_rule is not None else ColourRule()

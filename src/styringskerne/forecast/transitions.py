@@ -125,7 +125,7 @@ class YouthTransition:
             >>> youth = YouthTransition(citizen_id="B-9", birth_date=dt.date(2006, 7, 1),
             ...     service="ABL105", yearly_cost="366.000,00", probability="1/2")
             >>> youth.expected_cost(2024)  # ½ × 184 days (1 July – 31 December) × 1.000 kr.
-            Money('92000.00')
+            Money.of('92000.00')
         """
         budget_year = BudgetYear(year)
         first = max(self.expected_transition, dt.date(year, 1, 1))

@@ -26,6 +26,7 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike
+from styringskerne.core.tabular import arrow_table, pandas_frame, snake_case
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.figures import (
@@ -95,6 +96,21 @@ def _plain(cell: Cell) -> object:
     return cell
 
 
+def _cell_value(cell: Cell) -> tuple[int | None, float | int | None, str | None]:
+    """A cell as (øre, number, text): exactly one is given for a non-empty cell."""
+    if isinstance(cell, Money):
+        return cell.ore, None, None
+    if isinstance(cell, bool):
+        return None, None, str(cell)
+    if isinstance(cell, int):
+        return None, cell, None
+    if isinstance(cell, Fraction | Decimal):
+        return None, float(cell), None
+    if isinstance(cell, dt.date):
+        return None, None, cell.isoformat()
+    return None, None, cell
+
+
 @masked_repr
 @attrs.frozen(kw_only=True)
 class Report:
@@ -134,28 +150,54 @@ class Report:
         """The :meth:`to_dict` form as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``: money as int64 øre columns named ``<column> (øre)``.
+    def to_columns(self, *, wide: bool = False) -> dict[str, list[Any]]:
+        """The report by the tidy rule of :mod:`styringskerne.core.tabular`.
+
+        Long (default): a row per report row and column, keyed by the first column (named in
+        ``snake_case``), with ``measure`` (the column's name in ``snake_case``) and the cell in
+        one of ``amount_ore`` (money, whole øre), ``number`` (counts, shares as fractions of
+        1, decimals) or ``text`` (text and dates, ISO). ``wide``: the report's own layout with
+        ``snake_case`` names, money columns as ``<name>_ore``.
+        """
+        names = [snake_case(name) for name in self.columns]
+        key = names[0]
+        if wide:
+            result: dict[str, list[Any]] = {}
+            for index, name in enumerate(names):
+                cells = [row[index] for row in self.rows]
+                money = any(isinstance(cell, Money) for cell in cells)
+                result[f"{name}_ore" if money else name] = [
+                    _cell_value(cell)[0 if money else 1] if index else cell for cell in cells
+                ]
+            return result
+        long: dict[str, list[Any]] = {
+            key: [],
+            "measure": [],
+            "amount_ore": [],
+            "number": [],
+            "text": [],
+        }
+        for row in self.rows:
+            for name, cell in zip(names[1:], row[1:], strict=True):
+                ore, number, text = _cell_value(cell)
+                long[key].append(row[0])
+                long["measure"].append(name)
+                long["amount_ore"].append(ore)
+                long["number"].append(number)
+                long["text"].append(text)
+        return long
+
+    def to_pandas(self, *, wide: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns` (money as ``Int64`` øre, never floats).
 
         Raises:
             ImportError: with how to install pandas, when it is missing.
         """
-        try:
-            import pandas as pd
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "to_pandas needs pandas: pip install 'styringskerne[pandas]'"
-            ) from error
-        data: dict[str, Any] = {}
-        for index, name in enumerate(self.columns):
-            cells = [row[index] for row in self.rows]
-            amounts = [c for c in cells if isinstance(c, Money)]
-            if amounts and len(amounts) == sum(c is not None for c in cells):
-                ore = [c.ore if isinstance(c, Money) else None for c in cells]
-                data[f"{name} (øre)"] = pd.array(ore, dtype="Int64")
-            else:
-                data[name] = cells
-        return pd.DataFrame(data)
+        return pandas_frame(self.to_columns(wide=wide))
+
+    def to_arrow(self, *, wide: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(wide=wide))
 
     def to_text(self) -> str:
         """A plain-text table."""

@@ -15,7 +15,7 @@ Examples:
     ... ])
     >>> status = ledger.as_of(dt.date(2024, 1, 31))
     >>> status.total.computed_to_date, status.total.disposed_rest_of_year, status.total.expected
-    (Money('31000.00'), Money('335000.00'), Money('366000.00'))
+    (Money.of('31000.00'), Money.of('335000.00'), Money.of('366000.00'))
 """
 
 from __future__ import annotations

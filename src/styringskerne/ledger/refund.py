@@ -37,6 +37,7 @@ library reckons it, rule by rule:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
@@ -57,9 +58,10 @@ from styringskerne.core.cpr import (
 from styringskerne.core.data import load
 from styringskerne.core.errors import AmountOverflowError, StyringskerneError
 from styringskerne.core.limits import MAX_ORE
-from styringskerne.core.masking import mask_data, masked_repr
+from styringskerne.core.masking import mask_data, mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike, round_half_even
 from styringskerne.core.quantities import to_fraction
+from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import (
     UNIT_DAY,
     UNIT_MONTH,
@@ -317,6 +319,17 @@ class StateRefund:
             return Money(0)
         return Money(int(self.for_year[self.units.index(key)]))
 
+    def _unit_rows(self) -> Iterator[tuple[str, bool, int, int, int]]:
+        """Per unit: its label, whether it is a household, spend, to date, for the year."""
+        return zip(
+            self.units,
+            self.households,
+            self.spend.tolist(),
+            self.to_date.tolist(),
+            self.for_year.tolist(),
+            strict=True,
+        )
+
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
         """Totals, rule and the units with a refund, amounts as decimal strings."""
         data: dict[str, Any] = {
@@ -338,14 +351,7 @@ class StateRefund:
                     "to_date": Money(int(to_date)).to_string(),
                     "year": Money(int(year)).to_string(),
                 }
-                for unit, household, spend, to_date, year in zip(
-                    self.units,
-                    self.households,
-                    self.spend.tolist(),
-                    self.to_date.tolist(),
-                    self.for_year.tolist(),
-                    strict=True,
-                )
+                for unit, household, spend, to_date, year in self._unit_rows()
                 if year
             ],
             "unknown_age": [c if show_cpr else mask_id(c) for c in self.unknown_age],
@@ -353,6 +359,39 @@ class StateRefund:
             "services_not_in_catalogue": list(self.services_not_in_catalogue),
         }
         return data if show_cpr else cast(dict[str, Any], mask_data(data))
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+    def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
+        """A row per person or household with spend and measure (``spend``, ``refund_to_date``,
+        ``refund_for_year``), by the tidy rule of :mod:`styringskerne.core.tabular`."""
+        measures = ("spend", "refund_to_date", "refund_for_year")
+        result: dict[str, list[Any]] = {
+            "unit": [],
+            "household": [],
+            "measure": [],
+            "amount_ore": [],
+        }
+        for unit, household, *amounts in self._unit_rows():
+            if not any(amounts):
+                continue
+            shown = unit if show_cpr else mask_text(unit) if household else mask_id(unit)
+            for measure, amount in zip(measures, amounts, strict=True):
+                result["unit"].append(shown)
+                result["household"].append(household)
+                result["measure"].append(measure)
+                result["amount_ore"].append(amount)
+        return result
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns`."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr))
+
+    def to_arrow(self, *, show_cpr: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr))
 
 
 @masked_repr

@@ -24,6 +24,7 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
+from styringskerne.core.tabular import GROUP_COLUMNS, arrow_table, pandas_frame
 from styringskerne.engine.columns import readonly
 
 __all__ = [
@@ -65,16 +66,6 @@ def printable_labels(labels: NDArray[Any], dimension: str, *, show_cpr: bool) ->
         seen[masked] = count
         result.append(masked if count == 1 else f"{masked}#{count}")
     return result
-
-
-def _frame(columns: Mapping[str, Any], index: Any, name: str) -> Any:
-    """A dataframe of exact int64 columns (pandas imported only here; it is optional)."""
-    try:
-        import pandas as pd
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("to_pandas needs pandas: pip install 'styringskerne[pandas]'") from error
-    frame = pd.DataFrame(dict(columns), index=pd.Index(index, name=name))
-    return frame.astype("int64")
 
 
 def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
@@ -168,14 +159,31 @@ class LedgerTable:
         matrix = np.stack([booked, computed, disposed, computed + disposed, booked - computed], 1)
         return self.labels, matrix
 
-    def to_pandas(self, *, show_cpr: bool = False) -> Any:
-        """A ``pandas.DataFrame`` indexed by label with the five columns in int64 øre."""
+    def to_columns(self, *, show_cpr: bool = False, wide: bool = False) -> dict[str, list[Any]]:
+        """The table by the tidy rule (:mod:`styringskerne.core.tabular`): a row per label and
+        measure with ``amount_ore``, or with ``wide`` a row per label and a ``<measure>_ore``
+        column per measure."""
         labels, matrix = self.to_numpy()
-        return _frame(
-            {f"{name} (øre)": matrix[:, i] for i, name in enumerate(LEDGER_COLUMNS)},
-            printable_labels(labels, self.dimension, show_cpr=show_cpr),
-            self.dimension,
-        )
+        names = printable_labels(labels, self.dimension, show_cpr=show_cpr)
+        key = GROUP_COLUMNS.get(self.dimension, self.dimension)
+        if wide:
+            return {
+                key: names,
+                **{f"{name}_ore": matrix[:, i].tolist() for i, name in enumerate(LEDGER_COLUMNS)},
+            }
+        return {
+            key: [name for name in names for _ in LEDGER_COLUMNS],
+            "measure": list(LEDGER_COLUMNS) * len(names),
+            "amount_ore": matrix.ravel().tolist(),
+        }
+
+    def to_pandas(self, *, show_cpr: bool = False, wide: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns` (amounts as ``Int64`` øre)."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr, wide=wide))
+
+    def to_arrow(self, *, show_cpr: bool = False, wide: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns` (amounts as ``int64`` øre)."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr, wide=wide))
 
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, dict[str, str]]:
         """``{label: {column: "1234.50"}}``, citizen labels masked unless ``show_cpr``."""
@@ -250,6 +258,14 @@ class LedgerStatus:
         """The :meth:`to_dict` form as JSON text."""
         return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
 
+    def to_pandas(self, *, by: str = "account", show_cpr: bool = False, wide: bool = False) -> Any:
+        """The table of one dimension as a ``pandas.DataFrame`` (:meth:`LedgerTable.to_columns`)."""
+        return self.by(by).to_pandas(show_cpr=show_cpr, wide=wide)
+
+    def to_arrow(self, *, by: str = "account", show_cpr: bool = False, wide: bool = False) -> Any:
+        """The table of one dimension as a ``pyarrow.Table``."""
+        return self.by(by).to_arrow(show_cpr=show_cpr, wide=wide)
+
 
 @masked_repr
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -299,13 +315,24 @@ class AmountTable:
         """Labels and int64 øre amounts."""
         return self.labels, self.amounts
 
+    def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
+        """A row per label: the label, the period (``start``, ``end`` inclusive) and
+        ``amount_ore``, by the tidy rule of :mod:`styringskerne.core.tabular`."""
+        names = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
+        return {
+            GROUP_COLUMNS.get(self.dimension, self.dimension): names,
+            "start": [self.period.start] * len(names),
+            "end": [self.period.end] * len(names),
+            "amount_ore": self.amounts.tolist(),
+        }
+
     def to_pandas(self, *, show_cpr: bool = False) -> Any:
-        """A ``pandas.DataFrame`` indexed by label with one int64 øre column, ``amount (øre)``."""
-        return _frame(
-            {"amount (øre)": self.amounts},
-            printable_labels(self.labels, self.dimension, show_cpr=show_cpr),
-            self.dimension,
-        )
+        """A ``pandas.DataFrame`` of :meth:`to_columns`."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr))
+
+    def to_arrow(self, *, show_cpr: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr))
 
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
@@ -343,11 +370,28 @@ class AmountSeries:
         """Labels, period starts and the int64 øre matrix."""
         return self.labels, self.starts, self.values
 
-    def to_pandas(self, *, show_cpr: bool = False) -> Any:
-        """A ``pandas.DataFrame``: a row per period start, an int64 øre column per label."""
+    def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
+        """A row per label and period: the label, ``start``, ``end`` (inclusive) and
+        ``amount_ore``, by the tidy rule of :mod:`styringskerne.core.tabular`."""
         names = printable_labels(self.labels, self.dimension, show_cpr=show_cpr)
-        columns = {f"{name} (øre)": self.values[i] for i, name in enumerate(names)}
-        return _frame(columns, self.starts, "start")
+        starts = self.starts.astype("datetime64[D]").tolist()
+        ends = (self.stops.astype("datetime64[D]") - np.timedelta64(1, "D")).tolist()
+        return {
+            GROUP_COLUMNS.get(self.dimension, self.dimension): [
+                name for name in names for _ in starts
+            ],
+            "start": starts * len(names),
+            "end": ends * len(names),
+            "amount_ore": self.values.ravel().tolist(),
+        }
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns`: long, one row per label and period."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr))
+
+    def to_arrow(self, *, show_cpr: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr))
 
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
         """``{"periods": [start, …], "rows": {label: ["1234.50", …]}}``."""

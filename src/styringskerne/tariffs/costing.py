@@ -57,7 +57,7 @@ class CostBudget:
         ...                     overhead_share="0.06", depreciation="300.000,00",
         ...                     interest="100.000,00")
         >>> budget.overhead, budget.total
-        (Money('540000.00'), Money('9940000.00'))
+        (Money.of('540000.00'), Money.of('9940000.00'))
     """
 
     direct: Money = attrs.field(converter=to_money)
@@ -125,7 +125,7 @@ def settle_year(
         >>> s = settle_year(year=2024, occupied_days=7000, day_price="1.400,00",
         ...                 cost="10.600.000,00", budget="10.000.000,00")
         >>> s.result, s.to_operating, s.to_tariff, s.tariff_year
-        (Money('-800000.00'), Money('-500000.00'), Money('-300000.00'), 2026)
+        (Money.of('-800000.00'), Money.of('-500000.00'), Money.of('-300000.00'), 2026)
     """
     rule = rule or CarryForwardRule()
     income = Money.of(day_price).multiply(to_quantity(occupied_days))
@@ -180,7 +180,7 @@ def differentiated_prices(
         ...     fixed_costs="3.000.000,00", places=12, occupancy="0.97", year=2025,
         ...     hourly_price="450,00", package_hours_per_week={"1": 17, "2": 24})
         >>> base, packages
-        (Money('706.11'), {'1': Money('1092.86'), '2': Money('1542.86')})
+        (Money.of('706.11'), {'1': Money.of('1092.86'), '2': Money.of('1542.86')})
     """
     base = cost_based_day_price(
         total_cost=fixed_costs, places=places, occupancy=occupancy, year=year

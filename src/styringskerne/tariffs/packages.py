@@ -100,7 +100,7 @@ class PackageCatalogue:
         >>> catalogue = example_catalogue("ikast-brande")
         >>> package = catalogue.package("3.2")
         >>> package.vum, package.price_per_day, package.minutes_per_day
-        ('D', Money('1149.00'), Fraction(180, 1))
+        ('D', Money.of('1149.00'), Fraction(180, 1))
         >>> catalogue.for_minutes(150).code
         '3.2'
     """

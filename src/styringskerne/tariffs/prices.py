@@ -97,7 +97,7 @@ class PriceSegment:
 
     Examples:
         >>> PriceSegment(start=dt.date(2024, 1, 1), rate="1.149,00", unit="day").rate
-        Money('1149.00')
+        Money.of('1149.00')
     """
 
     start: dt.date = attrs.field(validator=_check_date)
@@ -244,7 +244,7 @@ def cost_based_day_price(
 
     Examples:
         >>> cost_based_day_price(total_cost="10.000.000,00", places=20, occupancy="0.95", year=2024)
-        Money('1438.02')
+        Money.of('1438.02')
     """
     place_count = to_quantity(places)
     share = to_quantity(occupancy)

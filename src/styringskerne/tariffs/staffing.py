@@ -90,7 +90,7 @@ def hourly_price(
 
     Examples:
         >>> hourly_price(wage_budget="10.000.000,00", full_time_equivalents=20)
-        Money('362.68')
+        Money.of('362.68')
     """
     time = working_time or WorkingTime()
     staff = to_quantity(full_time_equivalents)
