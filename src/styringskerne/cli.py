@@ -17,9 +17,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
 from styringskerne.budget.frame import SteeringAssumption, assumptions_from_ledger
 from styringskerne.budget.variance import volume_price_variance
@@ -384,6 +384,16 @@ def _parser() -> argparse.ArgumentParser:
         "and change since last month, and writes its CSV files and plots to a folder.",
         example="styringskerne demo --as-of 2026-11-23 --out demo-output",
     )
+    schema = _subcommand(
+        commands,
+        "schema",
+        summary="the JSON Schema of a command's --format json output",
+        description="Prints the JSON Schema (draft 2020-12) that the JSON output of a command "
+        "follows, for validating it in another system.",
+        example="styringskerne schema prognose > prognose.schema.json",
+    )
+    schema.add_argument("name", choices=JSON_COMMANDS, help="the command")
+
     demo.add_argument("--as-of", type=_date, help="status date (default: today)")
     demo.add_argument(
         "--out",
@@ -865,6 +875,29 @@ def _run_reconcile(arguments: argparse.Namespace) -> None:
     out.close()
 
 
+JSON_COMMANDS: Final = ("ledger", "prognose", "reconcile", "payments")
+"""The commands with a ``--format json`` output, each with a JSON Schema."""
+
+
+def json_schema(command: str) -> dict[str, Any]:
+    """The JSON Schema of a command's ``--format json`` output (shipped in ``schemas/``).
+
+    Raises:
+        StyringskerneError: for a command without JSON output.
+    """
+    if command not in JSON_COMMANDS:
+        raise StyringskerneError(
+            f"no JSON output for {command!r}; the commands with one are {', '.join(JSON_COMMANDS)}"
+        )
+    text = (
+        resources.files("styringskerne")
+        .joinpath("schemas", f"{command}.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def _run(arguments: argparse.Namespace) -> None:
     if arguments.command == "ledger":
         _run_ledger(arguments)
@@ -874,6 +907,8 @@ def _run(arguments: argparse.Namespace) -> None:
         _run_forecast(arguments)
     elif arguments.command == "payments":
         _run_payments(arguments)
+    elif arguments.command == "schema":
+        print(json.dumps(json_schema(arguments.name), indent=2, ensure_ascii=False))
     else:
         _run_demo(arguments)
 
