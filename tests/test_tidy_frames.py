@@ -136,3 +136,32 @@ def test_cpr_in_any_frame_is_masked() -> None:
         assert "1234" not in frame.to_string()
     shown = ledger.as_of(AS_OF).to_pandas(by="citizen", show_cpr=True)
     assert "010190-1234" in set(shown.citizen_id)
+
+
+def test_results_show_themselves_briefly_and_as_html() -> None:
+    ledger = DispositionLedger([
+        Disposition.at_rate(id="D-0101901234", citizen_id="0101901234", service="SEL108",
+                            rate="3000", unit="day", start=dt.date(2026, 1, 1)),
+    ])  # fmt: skip
+    snapshot = Snapshot(as_of=AS_OF, ledger=ledger)
+    forecast = make_forecast(snapshot, budget={"5.38.50": "1.000.000,00"}, refund=RULE)
+    later = Snapshot(as_of=dt.date(2026, 12, 31), ledger=ledger)
+    results = [
+        ledger.as_of(AS_OF),
+        forecast,
+        forecast.state_refund,
+        explain_change(snapshot, later),
+    ]
+    for result in results:
+        text = repr(result)
+        assert len(text) < 200, text
+        assert "\n" not in text
+        assert "1234" not in text
+        page = result._repr_html_()  # type: ignore[union-attr]
+        assert page.startswith("<div><strong>")
+        assert "<table>" in page
+        assert "1234" not in page
+    assert repr(forecast) == (
+        "Forecast(as_of=2026-11-30, sub_areas=1, expected=1.095.000,00 kr., "
+        "budget=1.000.000,00 kr., refund=58.749,96 kr., lines=2)"
+    )

@@ -44,6 +44,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import day_number
 from styringskerne.core.cpr import mask_id, mask_text
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money_mapping
 from styringskerne.core.tabular import arrow_table, pandas_frame
@@ -119,7 +120,7 @@ class ChangeItem:
 
 
 @masked_repr
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ChangeExplanation:
     """The change of a forecast explained per sub-area and citizen (*Boks 6.1*, *6.2*).
 
@@ -150,6 +151,36 @@ class ChangeExplanation:
             Money.of('-255000.00')
         """
         return cls(sub_area_changes={sub_area or "total": total_change}, items=tuple(items))
+
+    def __repr__(self) -> str:
+        return (
+            f"ChangeExplanation(total_change={self.total_change.format_danish()}, "
+            f"sub_areas={len(self.sub_area_changes)}, items={len(self.items)}, "
+            f"residual={self.residual.format_danish()})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for name, change in self.sub_area_changes.items():
+            items = self.items_in(name)
+            reasons: dict[str, Money] = {}
+            for item in items:
+                reasons[item.reason] = reasons.get(item.reason, Money(0)) + item.amount
+            rows.append(
+                [
+                    name,
+                    change.format_danish(unit=""),
+                    str(len(items)),
+                    ", ".join(f"{r} {a.format_danish(unit='')}" for r, a in reasons.items()),
+                    self.residual_in(name).format_danish(unit=""),
+                ]
+            )
+        return html_table(
+            f"Change of the forecast: {self.total_change.format_danish()} (+ = more spend)",
+            ["Sub-area", "Change", "Items", "By reason", "Unexplained"],
+            rows,
+            ["Per citizen: .items_in(sub_area) or .to_pandas()"],
+        )
 
     @property
     def total_change(self) -> Money:

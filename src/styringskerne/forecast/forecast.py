@@ -32,6 +32,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import BudgetYear, _check_date
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_data, mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
@@ -261,7 +262,7 @@ def _by_sub_area(pairs: Iterable[tuple[str, Money]]) -> dict[str, Money]:
 
 
 @masked_repr
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Forecast:
     """A month-end forecast of the year-end accounts (regnskabsprognose / forventet regnskab).
 
@@ -382,6 +383,44 @@ class Forecast:
         if sub_area is None:
             return self.total_expected - self.total_budget
         return self.expected.get(sub_area, Money(0)) - self.budget.get(sub_area, Money(0))
+
+    def __repr__(self) -> str:
+        refund = self.total_refund
+        return (
+            f"Forecast(as_of={self.as_of.isoformat()}, sub_areas={len(self.sub_areas)}, "
+            f"expected={self.total_expected.format_danish()}, "
+            f"budget={self.total_budget.format_danish()}"
+            + ("" if refund is None else f", refund={refund.format_danish()}")
+            + f", lines={len(self.lines)})"
+        )
+
+    def _repr_html_(self) -> str:
+        refund, net = self.refund, self.net
+        rows = []
+        for name in self.sub_areas:
+            budget = self.budget_for(name)
+            row = [
+                name,
+                "–" if budget is None else budget.format_danish(unit=""),
+                self.expected[name].format_danish(unit=""),
+                "–" if budget is None else (self.expected[name] - budget).format_danish(unit=""),
+            ]
+            if refund is not None and net is not None:
+                row += [
+                    refund.get(name, Money(0)).format_danish(unit=""),
+                    net[name].format_danish(unit=""),
+                ]
+            rows.append(row)
+        columns = ["Sub-area", "Budget", "Expected", "Deviation (+ = overspend)"]
+        if refund is not None:
+            columns += ["Refund § 176", "Net"]
+        notes = [f"No budget for {', '.join(self.budget_missing)}"] if self.budget_missing else []
+        return html_table(
+            f"Month-end forecast {self.year} as of {self.as_of.isoformat()} (kr.)",
+            columns,
+            rows,
+            notes,
+        )
 
     def line(self, kind: LineKind) -> ForecastLine:
         """The first line of a kind (raises when there is none)."""

@@ -11,7 +11,6 @@ notebook (``_repr_html_``). Citizen ids are masked in every output.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -24,6 +23,7 @@ from styringskerne.budget.variance import Variance
 from styringskerne.core.calendar import from_day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike
 from styringskerne.core.tabular import arrow_table, pandas_frame, snake_case
@@ -215,20 +215,8 @@ class Report:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td style='text-align:{'right' if i else 'left'}'>{html.escape(_text(c))}</td>"
-                for i, c in enumerate(row)
-            )
-            + "</tr>"
-            for row in self.rows
-        )
-        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
-        return (
-            f"<div><strong>{html.escape(self.title)}</strong><table><thead><tr>{head}</tr>"
-            f"</thead><tbody>{body}</tbody></table>{notes}</div>"
+        return html_table(
+            self.title, self.columns, [[_text(c) for c in row] for row in self.rows], self.notes
         )
 
 

@@ -57,6 +57,7 @@ from styringskerne.core.cpr import (
 )
 from styringskerne.core.data import load
 from styringskerne.core.errors import AmountOverflowError, StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.limits import MAX_ORE
 from styringskerne.core.masking import mask_data, mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike, round_half_even
@@ -262,7 +263,7 @@ class RefundRule:
 
 
 @masked_repr
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class StateRefund:
     """The state refund of a budget year per person or household (statsrefusion, § 176).
 
@@ -296,6 +297,23 @@ class StateRefund:
     unknown_age: tuple[str, ...] = ()
     after_67: tuple[str, ...] = ()
     services_not_in_catalogue: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"StateRefund(year={self.year}, units={len(self.units)}, "
+            f"with_refund={int((self.for_year > 0).sum())}, total={self.total.format_danish()}, "
+            f"to_date={self.total_to_date.format_danish()})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [[name, amount.format_danish(unit="")] for name, amount in self.by_sub_area.items()]
+        rows.append(["Total", self.total.format_danish(unit="")])
+        return html_table(
+            f"State refund § 176 {self.year} (kr.)",
+            ["Sub-area", "Refund for the year"],
+            rows,
+            [self.rule.describe()],
+        )
 
     @property
     def total(self) -> Money:

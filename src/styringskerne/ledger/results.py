@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from styringskerne.core.calendar import DateRange
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.tabular import GROUP_COLUMNS, arrow_table, pandas_frame
@@ -199,7 +200,7 @@ class LedgerTable:
 
 
 @masked_repr
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class LedgerStatus:
     """The disposition ledger for a budget year as of a date (dispositionsregnskab pr. dato).
 
@@ -211,6 +212,40 @@ class LedgerStatus:
     as_of: dt.date
     total: LedgerRow
     tables: Mapping[str, LedgerTable] = attrs.field(repr=False, converter=_read_only_mapping)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}s={len(table)}" for name, table in self.tables.items())
+        return (
+            f"LedgerStatus(year={self.year}, as_of={self.as_of.isoformat()}, "
+            f"expected={self.total.expected.format_danish()}, {sizes})"
+        )
+
+    def _repr_html_(self) -> str:
+        labels, matrix = self.by("account").to_numpy()
+        rows = [
+            [str(label), *(Money(int(value)).format_danish(unit="") for value in values)]
+            for label, values in zip(labels.tolist(), matrix.tolist(), strict=True)
+        ]
+        total = self.total
+        rows.append(
+            ["Total"]
+            + [
+                amount.format_danish(unit="")
+                for amount in (
+                    total.booked_to_date,
+                    total.computed_to_date,
+                    total.disposed_rest_of_year,
+                    total.expected,
+                    total.booked_minus_computed,
+                )
+            ]
+        )
+        return html_table(
+            f"Disposition ledger {self.year} as of {self.as_of.isoformat()} (kr.)",
+            ["Account", *(name.replace("_", " ").capitalize() for name in LEDGER_COLUMNS)],
+            rows,
+            [f"By citizen: .by('citizen') ({len(self.by(CITIZEN))} citizens)"],
+        )
 
     def by(self, dimension: str) -> LedgerTable:
         """The table of a dimension: ``"account"``, ``"citizen"`` or ``"disposition"``."""
