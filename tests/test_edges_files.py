@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from styringskerne import Money, SourceError
+from styringskerne import DispositionLedger, Money, SourceError
 from styringskerne.io.csv import read_actuals, read_budget, read_dispositions
 from styringskerne.io.source import MAX_FIELD_CHARACTERS, load_column_mapping
 
@@ -176,3 +176,20 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
     result = read_dispositions(write(tmp_path, (HEADER + "\n").encode()))
     assert result.items == ()
     assert result.errors == ()
+
+
+def test_account_and_provider_may_be_left_out_of_the_header(tmp_path: Path) -> None:
+    """An export without Konto and Leverandør loads (the catalogue gives the account); one
+    without an end date column is refused, as leaving it out would make every case open."""
+    short = "Bevilling;CPR;Ydelse;Startdato;Slutdato;Enhed;Takst;Mængde;Sandsynlighed\r\n"
+    row = "D1;B-1;SEL108;01-01-2026;;døgn;1.149,50;;\r\n"
+    loaded = read_dispositions(write(tmp_path, (short + row).encode("cp1252")))
+    assert loaded.errors == ()
+    ledger = DispositionLedger(loaded.items)
+    assert list(ledger.as_of(dt.date(2026, 1, 31)).by_account) == ["5.38.50"]
+    assert loaded.items[0].provider is None
+    no_end = short.replace("Slutdato;", "")
+    refused = read_dispositions(write(tmp_path, (no_end + row.replace(";;døgn", ";døgn")).encode(
+        "cp1252"), "e.csv"))  # fmt: skip
+    assert refused.items == ()
+    assert "missing column(s) end" in refused.errors[0].reason

@@ -41,6 +41,8 @@ __all__ = [
     "ACTUAL_COLUMNS",
     "BUDGET_COLUMNS",
     "DISPOSITION_COLUMNS",
+    "HEADER_OPTIONAL_COLUMNS",
+    "HEADER_REQUIRED_COLUMNS",
     "OPTIONAL_ACTUAL_COLUMNS",
     "ImportResult",
     "dispositions_from_rows",
@@ -66,6 +68,14 @@ DISPOSITION_COLUMNS: Final = (
     "rate",
     "quantity",
     "probability",
+)
+HEADER_OPTIONAL_COLUMNS: Final = ("account", "provider")
+"""Columns of :data:`DISPOSITION_COLUMNS` a header may leave out (their cells are then empty):
+the account follows from the service catalogue and the provider is information. Every other
+column must stand in the header, even where its cells may be empty, so that a column left out
+of an export — an end date, a probability — cannot silently change the forecast."""
+HEADER_REQUIRED_COLUMNS: Final = tuple(
+    name for name in DISPOSITION_COLUMNS if name not in HEADER_OPTIONAL_COLUMNS
 )
 ACTUAL_COLUMNS: Final = ("citizen_id", "account", "date", "amount")
 OPTIONAL_ACTUAL_COLUMNS: Final = ("disposition_id", "provider")
@@ -160,8 +170,8 @@ def read_dispositions(
     """
     table = read_table(
         source,
-        DISPOSITION_COLUMNS,
-        OPTIONAL_DISPOSITION_COLUMNS,
+        HEADER_REQUIRED_COLUMNS,
+        (*HEADER_OPTIONAL_COLUMNS, *OPTIONAL_DISPOSITION_COLUMNS),
         columns=columns,
         encoding=encoding,
     )

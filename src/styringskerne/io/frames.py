@@ -27,7 +27,8 @@ from styringskerne.core.errors import RowError
 from styringskerne.dispositions import Disposition
 from styringskerne.io.cells import ORE_ALTERNATIVES, RefusedCellError, cell_text, ore_text
 from styringskerne.io.csv import (
-    DISPOSITION_COLUMNS,
+    HEADER_OPTIONAL_COLUMNS,
+    HEADER_REQUIRED_COLUMNS,
     OPTIONAL_DISPOSITION_COLUMNS,
     ImportResult,
     dispositions_from_rows,
@@ -43,7 +44,7 @@ __all__ = [
 
 
 def _fields(names: Sequence[str], record: Sequence[Any]) -> tuple[dict[str, str], list[RowError]]:
-    fields = dict.fromkeys(OPTIONAL_DISPOSITION_COLUMNS, "")
+    fields = dict.fromkeys((*HEADER_OPTIONAL_COLUMNS, *OPTIONAL_DISPOSITION_COLUMNS), "")
     errors: list[RowError] = []
     for name, value in zip(names, record, strict=True):
         try:
@@ -69,7 +70,9 @@ def dispositions_from_rows_of_cells(
     present = [ORE_ALTERNATIVES.get(name, name) for name in names]
     duplicate_rate = "rate" in names and "rate_ore" in names
     header_problems += missing_or_unknown(
-        present, DISPOSITION_COLUMNS, (*OPTIONAL_DISPOSITION_COLUMNS, *ORE_ALTERNATIVES)
+        present,
+        HEADER_REQUIRED_COLUMNS,
+        (*HEADER_OPTIONAL_COLUMNS, *OPTIONAL_DISPOSITION_COLUMNS, *ORE_ALTERNATIVES),
     )
     if duplicate_rate:
         header_problems.append(
