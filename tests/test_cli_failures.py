@@ -259,3 +259,38 @@ def test_an_internal_error_is_one_masked_line(
         "internal error: RuntimeError: bug near citizen 010190-**** "
         "(a bug in styringskerne; STYRINGSKERNE_DEBUG=1 shows where)"
     )
+
+
+def test_progress_lines_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "0101901234.csv"
+    path.write_text(
+        "disposition_id,citizen_id,service,account,provider,start,end,unit,rate,quantity,"
+        "probability\nD1,0101901234,SEL108,,,2026-01-01,,day,1000,,\n",
+        encoding="utf-8",
+    )
+    arguments = ["ledger", "--dispositions", str(path), "--as-of", "2026-06-30", "--no-refund"]
+    monkeypatch.setattr(cli, "PROGRESS_BYTES", 0)
+    assert cli.main(arguments) == 0
+    assert "reading" not in capsys.readouterr().err  # not a terminal: nothing
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert cli.main(arguments) == 0
+    lines = terminal.getvalue().splitlines()
+    assert [line.split("] ", 1)[1] for line in lines] == [
+        "reading 010190-****.csv …",
+        "010190-****.csv: 1 rows loaded, 0 reported",
+        "computing the ledger …",
+    ]
+    monkeypatch.setattr(cli, "PROGRESS_BYTES", 10**9)
+    terminal.truncate(0)
+    terminal.seek(0)
+    assert cli.main(arguments) == 0
+    assert terminal.getvalue() == ""  # a small file on a terminal: nothing either

@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata, resources
@@ -404,6 +405,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+PROGRESS_BYTES: Final = 5_000_000
+"""Input files at least this large get progress lines on a terminal. An assumption: smaller
+files read in about a second, where a progress line would only be noise."""
+
+
+class _Progress:
+    """Progress lines on standard error, only when it is a terminal and a file is large: a
+    pipe, a log or a test sees nothing."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.started = time.perf_counter()
+
+    def consider(self, path: Path) -> None:
+        """Turn on for a large input file when standard error is a terminal."""
+        try:
+            large = path.stat().st_size >= PROGRESS_BYTES
+        except OSError:
+            return  # the reader reports the file
+        self.on = self.on or (large and sys.stderr.isatty())
+
+    def step(self, text: str) -> None:
+        if self.on:
+            seconds = f"{time.perf_counter() - self.started:.1f}".replace(".", ",")
+            print(f"[{seconds} s] {mask_text(text)}", file=sys.stderr, flush=True)
+
+
 class _Inputs:
     """Reads every input file of a command before any is judged, so one run reports all."""
 
@@ -412,6 +440,7 @@ class _Inputs:
         self.columns: dict[str, str] | None = None
         self.problems: list[str] = []
         self.code = EXIT_OK
+        self.progress = _Progress()
         mapping: Path | None = getattr(arguments, "columns", None)
         if mapping is not None:
             try:
@@ -439,11 +468,17 @@ class _Inputs:
     def read(self, reader: Callable[..., ImportResult[T]], path: Path | None) -> tuple[T, ...]:
         if path is None:
             return ()
+        self.progress.consider(path)
+        self.progress.step(f"reading {path.name} …")
         try:
             result = reader(path, columns=self.columns, encoding=self.encoding)
         except SourceError as error:
             self._fail(str(error), EXIT_USAGE)
             return ()
+        self.progress.step(
+            f"{path.name}: {_number(len(result.loaded_lines))} rows loaded, "
+            f"{_number(len(result.errors))} reported"
+        )
         if result.errors:
             self._fail(str(ImportFailedError(str(path), result.errors)), EXIT_DATA)
         return result.items
@@ -491,6 +526,7 @@ def _run_ledger(arguments: argparse.Namespace) -> None:
     inputs.check()
     year = arguments.year or arguments.as_of.year
     rule = _refund_rule(arguments, year)
+    inputs.progress.step("computing the ledger …")
     ledger = DispositionLedger(dispositions, actuals)
     status = ledger.as_of(arguments.as_of, year=arguments.year)
     refund = None if rule is None else state_refund(ledger, year, rule=rule, as_of=arguments.as_of)
@@ -558,6 +594,7 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     assumption_rows = inputs.read(read_assumptions, arguments.assumptions)
     inputs.check()
     rule = _refund_rule(arguments, as_of.year)
+    inputs.progress.step("computing the forecast …")
     current = Snapshot(as_of=as_of, ledger=DispositionLedger(dispositions, actuals))
     forecast = make_forecast(current, budget=dict(budget_rows), refund=rule)
     variance = (
@@ -578,7 +615,9 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     previous_as_of = _previous_as_of(arguments)
     if arguments.previous is not None:
         previous = Snapshot(as_of=previous_as_of, ledger=DispositionLedger(previous_dispositions))
+        inputs.progress.step("explaining the change since last month …")
         change = explain_change(previous, current, year=as_of.year, refund=rule)
+    inputs.progress.step("writing the output …")
     if arguments.format == "xlsx":
         _write_xlsx(
             arguments,
