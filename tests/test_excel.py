@@ -258,7 +258,10 @@ def test_the_commands_write_workbooks(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["ledger", *common, "--format", "xlsx", "--out", str(out)]) == 0
     read = _read_back(out)
     assert list(read) == ["Ledger by account", "Ledger by citizen", "Ledger by disposition",
-                          "Refund 2026", "Refund by sub-area 2026"]  # fmt: skip
+                          "Dispositions", "Refund 2026", "Refund by sub-area 2026"]  # fmt: skip
+    disposition = read["Dispositions"][2]
+    assert disposition[:3] == ("D1", "010190-****", "SEL108")
+    assert disposition[6:8] == ("day", 3000)  # Figur 6.1's takst, in force on the as-of date
     # 1 January to 30 November 2026: 334 days × 3.000 kr.
     assert round(read["Ledger by account"][2][2] * 100) == 334 * 300_000
     assert "1234" not in json.dumps(read, default=str)

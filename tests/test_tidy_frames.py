@@ -4,6 +4,7 @@ result — long, snake_case names, amounts as whole øre in ``*_ore`` columns, C
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -165,3 +166,39 @@ def test_results_show_themselves_briefly_and_as_html() -> None:
         "Forecast(as_of=2026-11-30, sub_areas=1, expected=1.095.000,00 kr., "
         "budget=1.000.000,00 kr., refund=58.749,96 kr., lines=2)"
     )
+
+
+def test_payments_and_the_reconciliation_as_frames() -> None:
+    from styringskerne import Actual, reconcile
+    from styringskerne.payments.bankdays import BankCalendar
+    from styringskerne.payments.payments import make_payments
+
+    ledger = DispositionLedger(
+        [
+            Disposition.at_rate(id="D1", citizen_id="0101901234", service="SEL108",
+                                rate="1000", unit="day", start=dt.date(2026, 1, 1)),
+        ],
+        [
+            Actual(citizen_id="0101901234", account="5.38.50", date=dt.date(2026, 1, 31),
+                   amount="30000", disposition_id="D1"),
+            Actual(citizen_id="B-9", account="5.38.50", date=dt.date(2026, 1, 31),
+                   amount="500", disposition_id="D-GONE"),
+        ],
+    )  # fmt: skip
+    paid = make_payments(ledger, dt.date(2026, 1, 1), dt.date(2026, 3, 31),
+                         calendar=BankCalendar.weekends_only())  # fmt: skip
+    frame = paid.to_pandas()
+    _follows_the_rule(frame)
+    assert int(frame.amount_ore.sum()) == paid.total.ore == (31 + 28 + 31) * 100_000
+    assert "1234" not in frame.to_string()
+    _same_as_arrow(frame, paid.to_arrow())
+    assert json.loads(paid.to_json())["total"] == "90000.00"
+    result = reconcile(ledger, dt.date(2026, 1, 31))
+    differences = result.to_pandas()
+    _follows_the_rule(differences)
+    # 31 days × 1.000 kr. computed, 30.000 kr. booked on D1.
+    assert list(differences.difference_ore) == [-100_000]
+    unmatched = result.to_pandas(table="unmatched")
+    assert list(unmatched.amount_ore) == [50_000]
+    assert unmatched.date.iloc[0] == pd.Timestamp("2026-01-31")
+    assert list(result.to_pandas(table="mismatched").columns)[:2] == ["reason", "citizen_id"]

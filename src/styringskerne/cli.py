@@ -534,7 +534,9 @@ def _run_ledger(arguments: argparse.Namespace) -> None:
         _write_xlsx(
             arguments,
             lambda: (
-                workbook_sheets(ledger=status, show_cpr=arguments.show_cpr)
+                workbook_sheets(
+                    ledger=status, dispositions=dispositions, show_cpr=arguments.show_cpr
+                )
                 + (() if refund is None else refund_sheets(refund, show_cpr=arguments.show_cpr))
             ),
         )
@@ -623,6 +625,7 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
             arguments,
             lambda: workbook_sheets(
                 forecast=forecast,
+                dispositions=dispositions,
                 change=change,
                 variance=variance,
                 show_cpr=arguments.show_cpr,
@@ -771,6 +774,7 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     _write_demo_workbook(
         out / "styringskerne.xlsx",
         ledger=current.ledger.as_of(as_of),
+        dispositions=month.current_dispositions,
         forecast=forecast,
         variance=variance,
         change=change,

@@ -37,16 +37,19 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
+from styringskerne.dispositions import Disposition
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
 from styringskerne.kpi.reports import Report, variance_report
 from styringskerne.ledger.refund import StateRefund
 from styringskerne.ledger.results import LEDGER_COLUMNS, LedgerStatus, printable_labels
+from styringskerne.tariffs.prices import PriceSegment
 
 __all__ = [
     "MAX_EXCEL_ORE",
     "Sheet",
     "change_sheet",
+    "dispositions_sheet",
     "forecast_sheets",
     "ledger_sheets",
     "refund_sheets",
@@ -144,6 +147,59 @@ def ledger_sheets(status: LedgerStatus, *, show_cpr: bool = False) -> tuple[Shee
             )
         )
     return tuple(sheets)
+
+
+def _segment_on(disposition: Disposition, day: dt.date) -> PriceSegment:
+    """The price segment in force on a day, else the next to start, else the last."""
+    for segment in disposition.segments:
+        if segment.start <= day and (segment.end is None or day <= segment.end):
+            return segment
+    later = [segment for segment in disposition.segments if segment.start > day]
+    return later[0] if later else disposition.segments[-1]
+
+
+def dispositions_sheet(
+    dispositions: Sequence[Disposition], as_of: dt.date, *, show_cpr: bool = False
+) -> Sheet:
+    """The dispositions behind the ledger (bevillinger), one row each, with the rate (*takst*)
+    in force on the as-of date, and the start and end dates that *Figur 6.1*'s note calls
+    essential for a correct expected account per citizen."""
+    rows: list[tuple[Cell, ...]] = []
+    for disposition in sorted(dispositions, key=lambda d: (d.citizen_id, d.id)):
+        segment = _segment_on(disposition, as_of)
+        who = disposition.citizen_id
+        rows.append(
+            (
+                _shown(disposition.id, show_cpr),
+                who if show_cpr else mask_id(who),
+                disposition.service,
+                _shown(disposition.provider or "", show_cpr),
+                disposition.start,
+                disposition.end,
+                segment.unit.value,
+                segment.rate,
+                Decimal(segment.quantity.numerator) / Decimal(segment.quantity.denominator),
+                disposition.probability,
+            )
+        )
+    return Sheet(
+        name="Dispositions",
+        title=f"Dispositions with the rate in force on {as_of.isoformat()} (kr.)",
+        columns=(
+            "Disposition",
+            "Citizen",
+            "Service",
+            "Provider",
+            "Start",
+            "End",
+            "Unit",
+            "Rate",
+            "Quantity",
+            "Probability",
+        ),
+        rows=rows,
+        notes=("The rate is the one in force on the as-of date, else the next to start.",),
+    )
 
 
 def _forecast_notes(forecast: Forecast) -> tuple[str, ...]:
@@ -347,6 +403,7 @@ def workbook_sheets(
     shadow: Sequence[Forecast] = (),
     variance: Mapping[str, Variance] | None = None,
     reports: Sequence[Report] = (),
+    dispositions: Sequence[Disposition] = (),
     show_cpr: bool = False,
     overspend_negative: bool = False,
 ) -> tuple[Sheet, ...]:
@@ -354,6 +411,13 @@ def workbook_sheets(
     sheets: list[Sheet] = []
     if ledger is not None:
         sheets += ledger_sheets(ledger, show_cpr=show_cpr)
+    if dispositions:
+        day = ledger.as_of if ledger is not None else forecast.as_of if forecast else None
+        if day is None:
+            raise StyringskerneError(
+                "dispositions need the as-of date of a ledger or forecast to show their rate"
+            )
+        sheets.append(dispositions_sheet(dispositions, day, show_cpr=show_cpr))
     if forecast is not None:
         sheets += forecast_sheets(forecast, overspend_negative=overspend_negative)
         if forecast.state_refund is not None:
@@ -384,12 +448,15 @@ def write_workbook(
     shadow: Sequence[Forecast] = (),
     variance: Mapping[str, Variance] | None = None,
     reports: Sequence[Report] = (),
+    dispositions: Sequence[Disposition] = (),
     show_cpr: bool = False,
     overspend_negative: bool = False,
 ) -> Path:
     """Write the results given to one ``.xlsx`` workbook, a sheet per table; returns the path.
 
-    The forecast's state refund, when it has one, gets its own sheets; ``shadow`` takes the
+    ``dispositions`` adds a sheet of the dispositions with the rate in force on the as-of date
+    (*Figur 6.1*'s *takst*). The forecast's state refund, when it has one, gets its own sheets;
+    ``shadow`` takes the
     shadow budgets of :func:`~styringskerne.forecast.shadow.shadow_budgets`; ``reports`` any
     :class:`~styringskerne.kpi.reports.Report` (the quarterly *Boks 7.2* table, …).
 
@@ -405,6 +472,7 @@ def write_workbook(
         shadow=shadow,
         variance=variance,
         reports=reports,
+        dispositions=dispositions,
         show_cpr=show_cpr,
         overspend_negative=overspend_negative,
     )

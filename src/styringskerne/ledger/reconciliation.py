@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import numpy as np
@@ -45,6 +45,7 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money, to_money
+from styringskerne.core.tabular import pandas_frame
 from styringskerne.engine import exact_sum, group_sum, interval_costs
 from styringskerne.ledger.ledger import NO_DISPOSITION, UNKNOWN_DISPOSITION
 
@@ -211,6 +212,19 @@ class _Rows:
         )
 
 
+_AMOUNTS = frozenset({"amount", "booked_to_date", "computed_to_date", "difference"})
+_POSTING_KEYS = ("reason", "citizen_id", "account", "date", "amount", "disposition_id",
+                 "provider", "detail")  # fmt: skip
+_TABLE_KEYS: Final = {
+    "differences": ("disposition_id", "citizen_id", "account", "booked_to_date",
+                    "computed_to_date", "difference"),
+    "unmatched": _POSTING_KEYS,
+    "mismatched": _POSTING_KEYS,
+    "without_postings": ("disposition_id", "citizen_id", "account", "provider", "first_day",
+                         "days", "computed_to_date"),
+}  # fmt: skip
+
+
 @masked_repr
 @attrs.frozen(kw_only=True, eq=False)
 class Reconciliation:
@@ -279,6 +293,45 @@ class Reconciliation:
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
         return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+    def to_columns(
+        self,
+        *,
+        table: Literal["differences", "unmatched", "mismatched", "without_postings"] = (
+            "differences"
+        ),
+        show_cpr: bool = False,
+    ) -> dict[str, list[Any]]:
+        """One of the reconciliation's lists as columns, by the tidy rule of
+        :mod:`styringskerne.core.tabular`: amounts as ``*_ore``, dates as days."""
+        rows: tuple[Any, ...] = {
+            "differences": self.differences,
+            "unmatched": self.unmatched,
+            "mismatched": self.mismatched,
+            "without_postings": self.without_postings,
+        }[table]
+        dicts = [row.to_dict(show_cpr=show_cpr) for row in rows]
+        result: dict[str, list[Any]] = {}
+        for key in _TABLE_KEYS[table]:
+            values = [row[key] for row in dicts]
+            if key in _AMOUNTS:
+                result[f"{key}_ore"] = [Money.of(value).ore for value in values]
+            elif key in ("date", "first_day"):
+                result[key] = [dt.date.fromisoformat(value) for value in values]
+            else:
+                result[key] = values
+        return result
+
+    def to_pandas(
+        self,
+        *,
+        table: Literal["differences", "unmatched", "mismatched", "without_postings"] = (
+            "differences"
+        ),
+        show_cpr: bool = False,
+    ) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns`."""
+        return pandas_frame(self.to_columns(table=table, show_cpr=show_cpr))
 
 
 def reconcile(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from typing import Any, Final, Literal, TextIO
 
 import attrs
@@ -35,6 +36,7 @@ from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
+from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import (
     SegmentColumns,
     group_sum,
@@ -201,6 +203,32 @@ class Payments:
         buffer = io.StringIO()
         self.write_csv(buffer, show_cpr=show_cpr)
         return buffer.getvalue()
+
+    def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
+        """A row per payment: ``date``, ``disposition_id``, ``citizen_id``, ``account``,
+        ``service``, ``provider`` and ``amount_ore``, by the tidy rule of
+        :mod:`styringskerne.core.tabular`."""
+        return {
+            "date": [from_day_number(day) for day in self.date.tolist()],
+            "disposition_id": [d if show_cpr else mask_text(d) for d in self.disposition],
+            "citizen_id": [c if show_cpr else mask_id(c) for c in self.citizen],
+            "account": list(self.account),
+            "service": list(self.service),
+            "provider": [mask_text(p) for p in self.provider],
+            "amount_ore": self.amount.tolist(),
+        }
+
+    def to_pandas(self, *, show_cpr: bool = False) -> Any:
+        """A ``pandas.DataFrame`` of :meth:`to_columns`."""
+        return pandas_frame(self.to_columns(show_cpr=show_cpr))
+
+    def to_arrow(self, *, show_cpr: bool = False) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(show_cpr=show_cpr))
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
 
     def to_dict(self, *, show_cpr: bool = False) -> dict[str, Any]:
         """Dates, frequency, total, the cash view per month and account, and the payments."""
