@@ -202,3 +202,26 @@ def test_payments_and_the_reconciliation_as_frames() -> None:
     assert list(unmatched.amount_ore) == [50_000]
     assert unmatched.date.iloc[0] == pd.Timestamp("2026-01-31")
     assert list(result.to_pandas(table="mismatched").columns)[:2] == ["reason", "citizen_id"]
+
+
+def test_every_result_shows_itself_as_a_table_in_a_notebook() -> None:
+    from styringskerne import reconcile
+    from styringskerne.payments.bankdays import BankCalendar
+    from styringskerne.payments.payments import make_payments
+
+    ledger = MONTH.current.ledger
+    results = [
+        ledger.as_of(AS_OF).by("citizen"),
+        ledger.cost(dt.date(2026, 1, 1), dt.date(2026, 1, 31), by="citizen"),
+        ledger.monthly(2026, by="account"),
+        make_payments(ledger, dt.date(2026, 12, 1), dt.date(2026, 12, 31),
+                      calendar=BankCalendar.weekends_only()),
+        reconcile(ledger, AS_OF),
+    ]  # fmt: skip
+    for result in results:
+        page = result._repr_html_()  # type: ignore[attr-defined]
+        assert page.startswith("<div><strong>")
+        assert page.count("<tr>") <= 52  # a notebook shows the top, not a national ledger
+    assert json.loads(ledger.as_of(AS_OF).by("account").to_json())
+    table = reconcile(ledger, AS_OF).to_arrow(table="without_postings")
+    assert "computed_to_date_ore" in table.column_names

@@ -43,9 +43,10 @@ from numpy.typing import NDArray
 from styringskerne.core.calendar import BudgetYear, check_day, day_number, from_day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money, to_money
-from styringskerne.core.tabular import pandas_frame
+from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import exact_sum, group_sum, interval_costs
 from styringskerne.ledger.ledger import NO_DISPOSITION, UNKNOWN_DISPOSITION
 
@@ -321,6 +322,37 @@ class Reconciliation:
             else:
                 result[key] = values
         return result
+
+    def to_arrow(
+        self,
+        *,
+        table: Literal["differences", "unmatched", "mismatched", "without_postings"] = (
+            "differences"
+        ),
+        show_cpr: bool = False,
+    ) -> Any:
+        """A ``pyarrow.Table`` of :meth:`to_columns`."""
+        return arrow_table(self.to_columns(table=table, show_cpr=show_cpr))
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ["Postings on no disposition", str(len(self.unmatched)),
+             self.unmatched_amount.format_danish(unit="")],
+            ["Postings that disagree with their disposition", str(len(self.mismatched)),
+             Money.total(p.amount for p in self.mismatched).format_danish(unit="")],
+            [f"Dispositions without postings after {self.days_without_postings} days",
+             str(len(self.without_postings)),
+             Money.total(d.computed_to_date for d in self.without_postings).format_danish(unit="")],
+            [f"Differences above {self.tolerance.format_danish()}", str(len(self.differences)),
+             Money.total(r.difference for r in self.differences).format_danish(unit="")],
+        ]  # fmt: skip
+        return html_table(
+            f"Reconciliation {self.year} as of {self.as_of.isoformat()} (kr.)",
+            ["List", "Rows", "Amount"],
+            rows,
+            ["Each list: .to_pandas(table='unmatched' | 'mismatched' | 'without_postings' | "
+             "'differences')"],
+        )  # fmt: skip
 
     def to_pandas(
         self,

@@ -69,6 +69,16 @@ def printable_labels(labels: NDArray[Any], dimension: str, *, show_cpr: bool) ->
     return result
 
 
+_HTML_ROWS: Final = 50
+"""Rows a notebook shows of a table; the rest are in ``to_pandas()``."""
+_HTML_COLUMNS: Final = 12
+
+
+def _more_rows(count: int) -> list[str]:
+    hidden = count - _HTML_ROWS
+    return [f"… and {hidden} more rows: .to_pandas() has them all"] if hidden > 0 else []
+
+
 def _frozen_array(values: NDArray[Any]) -> NDArray[Any]:
     # A caller's writable array is copied, so changing it later cannot change the result.
     array = np.asarray(values)
@@ -159,6 +169,27 @@ class LedgerTable:
         booked, computed, disposed = self.values.T
         matrix = np.stack([booked, computed, disposed, computed + disposed, booked - computed], 1)
         return self.labels, matrix
+
+    def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` form as JSON text."""
+        return json.dumps(self.to_dict(show_cpr=show_cpr), indent=indent, ensure_ascii=False)
+
+    def _repr_html_(self) -> str:
+        labels, matrix = self.to_numpy()
+        names = printable_labels(labels[:_HTML_ROWS], self.dimension, show_cpr=False)
+        rows = [
+            [name, *(Money(int(v)).format_danish(unit="") for v in values)]
+            for name, values in zip(names, matrix[:_HTML_ROWS].tolist(), strict=True)
+        ]
+        return html_table(
+            f"Disposition ledger by {self.dimension} (kr.)",
+            [
+                self.dimension.capitalize(),
+                *(c.replace("_", " ").capitalize() for c in LEDGER_COLUMNS),
+            ],
+            rows,
+            _more_rows(len(self)),
+        )
 
     def to_columns(self, *, show_cpr: bool = False, wide: bool = False) -> dict[str, list[Any]]:
         """The table by the tidy rule (:mod:`styringskerne.core.tabular`): a row per label and
@@ -350,6 +381,22 @@ class AmountTable:
         """Labels and int64 øre amounts."""
         return self.labels, self.amounts
 
+    def _repr_html_(self) -> str:
+        names = printable_labels(self.labels[:_HTML_ROWS], self.dimension, show_cpr=False)
+        rows = [
+            [name, Money(int(amount)).format_danish(unit="")]
+            for name, amount in zip(names, self.amounts[:_HTML_ROWS].tolist(), strict=True)
+        ]
+        rows.append(["Total", self.total.format_danish(unit="")])
+        return html_table(
+            f"Cost {self.period.start.isoformat()} – "
+            f"{'' if self.period.end is None else self.period.end.isoformat()} by "
+            f"{self.dimension} (kr.)",
+            [self.dimension.capitalize(), "Amount"],
+            rows,
+            _more_rows(int(self.labels.shape[0])),
+        )
+
     def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
         """A row per label: the label, the period (``start``, ``end`` inclusive) and
         ``amount_ore``, by the tidy rule of :mod:`styringskerne.core.tabular`."""
@@ -404,6 +451,24 @@ class AmountSeries:
     def to_numpy(self) -> tuple[NDArray[Any], NDArray[np.datetime64], NDArray[np.int64]]:
         """Labels, period starts and the int64 øre matrix."""
         return self.labels, self.starts, self.values
+
+    def _repr_html_(self) -> str:
+        names = printable_labels(self.labels[:_HTML_ROWS], self.dimension, show_cpr=False)
+        starts = [str(start) for start in self.starts.astype("datetime64[D]").tolist()]
+        shown = starts[:_HTML_COLUMNS]
+        rows = [
+            [name, *(Money(int(v)).format_danish(unit="") for v in values[: len(shown)])]
+            for name, values in zip(names, self.values[:_HTML_ROWS].tolist(), strict=True)
+        ]
+        notes = _more_rows(int(self.values.shape[0]))
+        if len(starts) > len(shown):
+            notes += [f"… and {len(starts) - len(shown)} more periods: .to_pandas() has them all"]
+        return html_table(
+            f"Cost per period by {self.dimension} (kr.)",
+            [self.dimension.capitalize(), *shown],
+            rows,
+            notes,
+        )
 
     def to_columns(self, *, show_cpr: bool = False) -> dict[str, list[Any]]:
         """A row per label and period: the label, ``start``, ``end`` (inclusive) and

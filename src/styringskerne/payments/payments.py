@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from styringskerne.core.calendar import OPEN_END, check_day, day_number, from_day_number
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.tabular import arrow_table, pandas_frame
@@ -225,6 +226,25 @@ class Payments:
     def to_arrow(self, *, show_cpr: bool = False) -> Any:
         """A ``pyarrow.Table`` of :meth:`to_columns`."""
         return arrow_table(self.to_columns(show_cpr=show_cpr))
+
+    def _repr_html_(self) -> str:
+        table = self.by_month()
+        accounts = sorted({name for row in table.values() for name in row})
+        rows = [
+            [
+                f"{year}-{month:02d}",
+                *(row.get(a, Money(0)).format_danish(unit="") for a in accounts),
+            ]
+            for (year, month), row in table.items()
+        ]
+        return html_table(
+            f"Payments {self.first.isoformat()} – {self.last.isoformat()} per month and account "
+            f"(kr., {self.frequency})",
+            ["Month", *accounts],
+            rows,
+            [f"{len(self)} payments, {self.total.format_danish()} in all; bank days: "
+             f"{self.calendar.description}"],
+        )  # fmt: skip
 
     def to_json(self, *, show_cpr: bool = False, indent: int | None = 2) -> str:
         """The :meth:`to_dict` form as JSON text."""
