@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, Money, StyringskerneError
+from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.visitation.crosssector import (
     UNASSIGNED,
     SplitRule,
@@ -67,12 +68,25 @@ def test_kolding_movements_down_the_ladder() -> None:
             grant("D6", "B-3", "SEL107", D(2024, 9, 1)),  # home support → temporary: up
             grant("D7", "B-4", "SEL85", D(2024, 2, 1)),  # new: in
             grant("D8", "B-5", "SEL107", D(2023, 1, 1), D(2024, 8, 31)),  # ended: out
-            grant("D9", "B-6", "SEL104", D(2023, 1, 1)),  # day service only: off the ladder
+            grant("D9", "B-6", "SEL104", D(2023, 1, 1)),  # § 104 is step 1: stayed
+            grant("D10", "B-7", "SEL103", D(2023, 1, 1)),  # sheltered work: off the ladder
         ]
     )
     matrix = movements(ledger, D(2024, 1, 1), D(2024, 12, 31))
-    assert matrix.summary() == {"up": 1, "down": 2, "in": 1, "out": 1, "stayed": 0}
-    assert citizen_steps(ledger, D(2024, 10, 1))["B-3"] == (2, 4)  # two steps at once
+    assert matrix.summary() == {"up": 1, "down": 2, "in": 1, "out": 1, "stayed": 1}
+    assert citizen_steps(ledger, D(2024, 10, 1))["B-3"] == (3, 5)  # two steps at once
+    assert "B-7" not in citizen_steps(ledger, D(2024, 10, 1))
+
+
+def test_the_ladder_order_of_the_report() -> None:
+    """VIVE 2018, section 2.2.1: unvisited activity and contact offers (§ 104) before
+    group-based support (§ 82 a-c) before individual support (§ 85) before temporary (§ 107)
+    before long-term residential offers (§ 108); ABL § 105 between § 85 and § 107 is the
+    catalogue's assumption."""
+    catalogue = ServiceCatalogue.default()
+    order = ["SEL104", "SEL82", "SEL85", "ABL105", "SEL107", "SEL108"]
+    assert [catalogue[code].ladder_step for code in order] == [1, 2, 3, 4, 5, 6]
+    assert catalogue["SEL103"].ladder_step is None
 
 
 def test_ladder_distribution_per_step() -> None:
@@ -84,14 +98,14 @@ def test_ladder_distribution_per_step() -> None:
         ]
     )
     distribution = ladder_distribution(ledger, D(2024, 1, 1), D(2024, 1, 31))
-    long_term = distribution.rows[4]
-    assert (long_term.step, long_term.services) == (5, ("SEL108",))
+    long_term = distribution.rows[5]
+    assert (long_term.step, long_term.services) == (6, ("SEL108",))
     assert long_term.citizens == 2
     assert long_term.citizens_at_end == 1
     assert long_term.spend == Money.of("51.000,00")  # 31 × 1.000 + 10 × 2.000
     assert long_term.average_cost == Money.of("25.500,00")
     assert long_term.average_days == Fraction(31 + 20, 2)  # D2 began 22 December
-    assert distribution.to_dict()["steps"]["2"]["citizens"] == 1
+    assert distribution.to_dict()["steps"]["3"]["citizens"] == 1
 
 
 def test_targets_against_actuals() -> None:

@@ -335,8 +335,10 @@ def test_refund_parts_add_up_and_stay_within_bounds(
     assert sum(a.ore for a in refund.by_unit_and_sub_area.values()) == refund.total.ore
     assert int(refund.for_year.sum()) == refund.total.ore
     assert (refund.to_date >= 0).all()
-    assert (refund.to_date <= refund.for_year).all()
     if all(segment.rate.ore >= 0 for d in dispositions for segment in d.segments):
+        # A later correction (a negative price) lowers the year's spend, so only without one
+        # is the refund to date at most the year's.
+        assert (refund.to_date <= refund.for_year).all()
         # Never more than 75 % of the counted spend (plus half an øre per rounded month).
         assert (refund.for_year <= (3 * refund.spend) // 4 + 12).all()
 
@@ -469,3 +471,28 @@ def test_a_cheap_person_is_left_out_early_and_a_dear_one_is_not() -> None:
     # 7 months of 31 days: 12 × 71.920 − 860.000 = 3.040 kr. a year, a quarter, a twelfth.
     assert refund.of("B-2") == Money(7 * round_half_even(Fraction(304_000 * 25, 100 * 12)))
     assert refund.spend[refund.units.index("B-1")] == 365 * 230_000
+
+
+def test_a_correction_that_cancels_the_year_still_splits_the_refund() -> None:
+    """January's spend earns a refund by the month; a negative price from February (a
+    correction) brings the year's net spend below 0, so no sub-area has a positive weight:
+    the refund is split evenly over the sub-areas of the spend instead of being refused."""
+    correction = Disposition(
+        id="D0",
+        citizen_id="B-1",
+        service="SEL85",
+        segments=(
+            PriceSegment(start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 1, 31), rate="57,80"),
+            PriceSegment(start=dt.date(YEAR, 2, 1), rate="-5,37"),
+        ),
+    )
+    low = RefundRule(
+        thresholds=RefundThresholds(
+            year=YEAR, thresholds=("12000", "24000", "36000"), source="low, for the test"
+        )
+    )
+    refund = state_refund(DispositionLedger([correction]), YEAR, rule=low)
+    # January: 31 × 57,80 = 1.791,80 kr. against 1.000 kr. a month: 25 % × 791,80 = 197,95 kr.
+    assert refund.total.ore == 19_795
+    assert sum(a.ore for a in refund.by_sub_area.values()) == refund.total.ore
+    assert list(refund.by_sub_area) == ["5.38.39"]

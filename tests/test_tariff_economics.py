@@ -238,7 +238,7 @@ def test_boks_4_2_application_needs_a_written_justification() -> None:
 @given(start=DATES, months=st.integers(1, 12), length=st.integers(0, 800))
 def test_special_tariff_segments_never_outlive_their_grant(start, months, length) -> None:
     base = day_stay("D1", "B-1", "SEL108", start, start + dt.timedelta(days=length))
-    grant = SpecialTariffGrant(
+    grant = SpecialTariffGrant.for_months(
         disposition_id="D1",
         citizen_id="B-1",
         provider="Engvang",
@@ -267,7 +267,7 @@ def test_grants_expire_and_count_in_the_key_figures() -> None:
     assert figures["Engvang"]["spend"] == Money.of("18.600,00")
     assert figures["total"]["share"] == Fraction(600, 1600)
     with pytest.raises(StyringskerneError, match="time-limited"):
-        SpecialTariffGrant(
+        SpecialTariffGrant.for_months(
             disposition_id="D1",
             citizen_id="B-1",
             provider="x",
@@ -282,9 +282,28 @@ def test_grants_expire_and_count_in_the_key_figures() -> None:
             citizen_id="B-1",
             provider="x",
             start=D(2024, 1, 1),
+            end=D(2024, 1, 31),
             rate_per_day="1",
             justification=" ",
         )
+
+
+def test_boks_4_2_a_grant_honours_the_period_applied_for_at_most_four_months() -> None:
+    """*Boks 4.2*: the application gives its period (bevillingsperiode); the grant is
+    time-limited, "som udgangspunkt fire måneder"."""
+    march_april = application(start=D(2024, 3, 1), end=D(2024, 4, 30))
+    assert SpecialTariffGrant.from_application(march_april).end == D(2024, 4, 30)
+    whole_year = application(start=D(2024, 3, 1), end=D(2025, 2, 28))
+    assert SpecialTariffGrant.from_application(whole_year).end == D(2024, 6, 30)
+    assert SpecialTariffGrant.from_application(whole_year, cap_months=6).end == D(2024, 8, 31)
+    with pytest.raises(StyringskerneError, match="at most 4 months .* through 2024-06-30"):
+        SpecialTariffGrant(disposition_id="D1", citizen_id="B-1", provider="x",
+                           start=D(2024, 3, 1), end=D(2024, 7, 1), rate_per_day="1",
+                           justification="x")  # fmt: skip
+    with pytest.raises(StyringskerneError, match="before it starts"):
+        SpecialTariffGrant(disposition_id="D1", citizen_id="B-1", provider="x",
+                           start=D(2024, 3, 1), end=D(2024, 2, 1), rate_per_day="1",
+                           justification="x")  # fmt: skip
 
 
 # -- steering models ---------------------------------------------------------------------------

@@ -97,16 +97,17 @@ def test_segment_validation_and_quantity_forms() -> None:
 
 
 def test_default_catalogue_is_bilagstabel_1() -> None:
-    """Account functions and ladder steps of VIVE 2018 *Bilagstabel 1* (DOMAIN § 3)."""
+    """Account functions of VIVE 2018 *Bilagstabel 1*; ladder steps in the order of section
+    2.2.1 (unvisited § 104 offers first; ABL § 105 placed by assumption)."""
     catalogue = ServiceCatalogue.default()
     expected = {
-        "SEL82": ("5.38.39", 1),
-        "SEL85": ("5.38.39", 2),
-        "ABL105": ("5.38.51", 3),
-        "SEL107": ("5.38.52", 4),
-        "SEL108": ("5.38.50", 5),
+        "SEL82": ("5.38.39", 2),
+        "SEL85": ("5.38.39", 3),
+        "ABL105": ("5.38.51", 4),
+        "SEL107": ("5.38.52", 5),
+        "SEL108": ("5.38.50", 6),
         "SEL103": ("5.38.58", None),
-        "SEL104": ("5.38.59", None),
+        "SEL104": ("5.38.59", 1),
         "SEL96": ("5.38.39", None),
         "SEL100": ("5.57.72", None),
     }

@@ -105,7 +105,7 @@ class ServiceCatalogue:
     Examples:
         >>> catalogue = ServiceCatalogue.default()
         >>> catalogue["SEL108"].account, catalogue["SEL108"].ladder_step
-        ('5.38.50', 5)
+        ('5.38.50', 6)
     """
 
     services: tuple[ServiceType, ...] = attrs.field(converter=_to_services, validator=_check_unique)

@@ -936,13 +936,22 @@ def _split(
     refunds: NDArray[np.int64],
     labels: tuple[str, ...],
 ) -> tuple[RefundParts, dict[str, int]]:
-    """Each unit's refund split over the sub-areas of its counted spend (largest remainder)."""
+    """Each unit's refund split over the sub-areas of its counted spend for the year (largest
+    remainder); a unit whose net spend is 0 or less in every sub-area, yet has a refund from
+    its months of positive spend, is split evenly over them."""
     area_codes, area_names = sub_area_codes(ledger, sub_areas)
     piece_areas = area_codes[pieces.rows] if pieces.rows.size else pieces.rows
     area_count = max(len(area_names), 1)
     pair_keys, pair_index = np.unique(units * area_count + piece_areas, return_inverse=True)
-    pair_weights = group_sum(pair_index.ravel(), weights, pair_keys.size)
-    parts = largest_remainder(pair_keys // area_count, np.maximum(pair_weights, 0), refunds)
+    pair_weights = np.maximum(group_sum(pair_index.ravel(), weights, pair_keys.size), 0)
+    pair_units = pair_keys // area_count
+    # A correction (a negative price) can leave a unit's net spend for the year at 0 or less
+    # in every sub-area while months of positive spend earned a refund: such a unit's refund
+    # is split evenly over the sub-areas of its spend (largest remainder) rather than refused.
+    no_weight = group_sum(pair_units, pair_weights, refunds.size) == 0
+    even = no_weight[pair_units] & (refunds[pair_units] != 0)
+    pair_weights = np.where(even, 1, pair_weights)
+    parts = largest_remainder(pair_units, pair_weights, refunds)
     kept = np.flatnonzero(parts)
     pair_units, pair_areas = np.divmod(pair_keys[kept], area_count)
     area_totals = group_sum(pair_areas, parts[kept], area_count)

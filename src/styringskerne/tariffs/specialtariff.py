@@ -5,8 +5,9 @@ or the top package (seed 003, section 4.4). Gladsaxe's application form (*Boks 4
 new application or renewal, the period and the date of the first grant, the hours and the
 prices (base tariff and requested extra), the problem, the expected result without the extra
 support, the methods tried, the use of the money, the plan to normalise the need, and concrete
-goals. A grant is always time-limited (four months by default); an extension is a new
-application (a renewal).
+goals. A grant is always time-limited: it honours the period applied for (*bevillingsperiode*),
+at most four months from its start ("som udgangspunkt fire måneder"; ``cap_months`` changes
+it); an extension is a new application (a renewal).
 
 In the ledger a grant is a disposition of its own beside the citizen's disposition, with the
 extra price for the grant's days only, so its spend is visible: its id is the base
@@ -28,12 +29,13 @@ from styringskerne.core.calendar import _check_date, _check_optional_date, add_m
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
-from styringskerne.core.money import Money, to_money
+from styringskerne.core.money import Money, MoneyLike, to_money
 from styringskerne.core.quantities import to_quantity
 from styringskerne.dispositions import Disposition
 from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
+    "DEFAULT_CAP_MONTHS",
     "SPECIAL_MARK",
     "SpecialTariffApplication",
     "SpecialTariffGrant",
@@ -106,16 +108,25 @@ class SpecialTariffApplication:
             raise StyringskerneError("a renewal must give the date of the first grant")
 
 
+DEFAULT_CAP_MONTHS: Final = 4
+"""How long a special tariff is granted at most unless said otherwise: *Boks 4.2* (Gladsaxe),
+"som udgangspunkt fire måneder"."""
+
+
 @masked_repr
 @attrs.frozen(kw_only=True)
 class SpecialTariffGrant:
     """A granted special tariff (bevilget særtakst): always time-limited.
 
+    The grant runs from ``start`` to ``end`` (inclusive), at most ``cap_months`` months
+    (*Boks 4.2*: four months as a rule, to keep attention on bringing the need back to the
+    base tariff). An extension is a new application.
+
     Examples:
         >>> from styringskerne import Disposition
         >>> base = Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL108",
         ...     rate="1.349,00", unit="day", start=dt.date(2024, 1, 1), provider="Engvang")
-        >>> grant = SpecialTariffGrant(disposition_id="D1", citizen_id="B-1",
+        >>> grant = SpecialTariffGrant.for_months(disposition_id="D1", citizen_id="B-1",
         ...     provider="Engvang", start=dt.date(2024, 3, 1), months=4,
         ...     rate_per_day="600,00", justification="see application of 15 February")
         >>> grant.end
@@ -129,24 +140,54 @@ class SpecialTariffGrant:
     citizen_id: str = attrs.field(repr=lambda value: repr(mask_id(value)))
     provider: str
     start: dt.date = attrs.field(validator=_check_date)
-    months: int = 4
+    end: dt.date = attrs.field(validator=_check_date)
     rate_per_day: Money = attrs.field(converter=to_money)
     justification: str
+    cap_months: int = DEFAULT_CAP_MONTHS
 
     def __attrs_post_init__(self) -> None:
         if not self.justification.strip():
             raise StyringskerneError(
                 f"a special tariff for {mask_id(self.citizen_id)} needs a written justification"
             )
-        if isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
+        _check_months(self.cap_months, "cap_months")
+        if self.end < self.start:
             raise StyringskerneError(
-                "a special tariff is always time-limited: 'months' must be a whole number >= 1"
+                f"the grant ends {self.end.isoformat()}, before it starts "
+                f"{self.start.isoformat()}; the end date is inclusive"
+            )
+        if self.end > _last_day(self.start, self.cap_months):
+            raise StyringskerneError(
+                f"a special tariff is granted for at most {self.cap_months} months (Boks 4.2: "
+                f"four as a rule): from {self.start.isoformat()} through "
+                f"{_last_day(self.start, self.cap_months).isoformat()}; give cap_months to "
+                "grant longer, or grant an extension on a new application"
             )
 
-    @property
-    def end(self) -> dt.date:
-        """The grant's last day (inclusive)."""
-        return add_months(self.start, self.months) - dt.timedelta(days=1)
+    @classmethod
+    def for_months(
+        cls,
+        *,
+        disposition_id: str,
+        citizen_id: str,
+        provider: str,
+        start: dt.date,
+        months: int,
+        rate_per_day: MoneyLike,
+        justification: str,
+    ) -> SpecialTariffGrant:
+        """A grant of whole months from ``start`` (its cap is that many months)."""
+        _check_months(months, "months")
+        return cls(
+            disposition_id=disposition_id,
+            citizen_id=citizen_id,
+            provider=provider,
+            start=start,
+            end=_last_day(start, months),
+            rate_per_day=rate_per_day,
+            justification=justification,
+            cap_months=max(months, DEFAULT_CAP_MONTHS),
+        )
 
     @classmethod
     def from_application(
@@ -154,18 +195,24 @@ class SpecialTariffGrant:
         application: SpecialTariffApplication,
         *,
         start: dt.date | None = None,
-        months: int = 4,
+        end: dt.date | None = None,
+        cap_months: int = DEFAULT_CAP_MONTHS,
         rate_per_day: Money | None = None,
     ) -> SpecialTariffGrant:
-        """Grant an application, by default its requested extra for four months."""
+        """Grant an application: the period applied for (*bevillingsperiode*), cut at
+        ``cap_months`` months from its start, at the requested extra price."""
+        _check_months(cap_months, "cap_months")
+        first = start or application.start
+        last = min(end or application.end, _last_day(first, cap_months))
         return cls(
             disposition_id=application.disposition_id,
             citizen_id=application.citizen_id,
             provider=application.provider,
-            start=start or application.start,
-            months=months,
+            start=first,
+            end=last,
             rate_per_day=rate_per_day or application.requested_extra,
             justification=application.problem,
+            cap_months=cap_months,
         )
 
     def as_disposition(self, base: Disposition) -> Disposition:
@@ -192,6 +239,18 @@ class SpecialTariffGrant:
             probability=base.probability,
             payer=base.payer,
         )
+
+
+def _check_months(months: object, name: str) -> None:
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise StyringskerneError(
+            f"a special tariff is always time-limited: {name!r} must be a whole number of "
+            f"months >= 1 (got {months!r})"
+        )
+
+
+def _last_day(start: dt.date, months: int) -> dt.date:
+    return add_months(start, months) - dt.timedelta(days=1)
 
 
 def expiring(
