@@ -19,6 +19,7 @@ from styringskerne.budget.frame import (
     assumptions_from_ledger,
     budget_keeping,
     budget_precision,
+    mean_deviation,
     missing_explanations,
     move_share,
 )
@@ -59,6 +60,27 @@ def test_tabel_1_1_definitions(municipality: str, printed: list[int]) -> None:
     assert [r.deviation_percent() for r in results] == [f"{-p} %" for p in printed]
     assert budget_keeping(results) == Fraction(sum(1 for p in printed if p >= 0), 4)
     assert budget_precision(results) == Fraction(sum(abs(p) for p in printed), 400)
+
+
+def test_budget_keeping_as_the_mean_signed_deviation() -> None:
+    """VIVE 2018, chapter 1: "2,8 procent højere udgifter end budgetteret" (mean signed
+    deviation) beside "6,4 procent" mean absolute deviation; years of over- and underspend
+    cancel in the first and not in the second. The share of years within budget is a third,
+    different figure."""
+    # Three years at +8 %, +4,4 % and −4 %: mean (8 + 4,4 − 4) / 3 = 2,8 %; precision 5,47 %.
+    budget = Money.of("1.000.000,00")
+    years = [
+        YearResult(year=2015, budget=budget, accounts=Money.of("1.080.000,00")),
+        YearResult(year=2016, budget=budget, accounts=Money.of("1.044.000,00")),
+        YearResult(year=2017, budget=budget, accounts=Money.of("960.000,00")),
+    ]
+    assert mean_deviation(years) == Fraction(28, 1000)
+    assert budget_precision(years) == Fraction(164, 3000)
+    assert budget_keeping(years) == Fraction(1, 3)
+    # Tabel 1.1 prints overrun as negative: Svendborg's mean is 2,5 % below budget.
+    assert mean_deviation(results_for(TABEL_1_1["Svendborg"])) == Fraction(-25, 1000)
+    with pytest.raises(StyringskerneError, match="at least one year"):
+        mean_deviation([])
 
 
 def test_ikast_brande_and_svendborg_kept_their_budgets_in_every_year() -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -38,6 +39,7 @@ from styringskerne.kpi.reports import (
 from styringskerne.ledger.refund import RefundParts, RefundRule, RefundThresholds, StateRefund
 from styringskerne.visitation.followup import FollowUpCase
 from styringskerne.visitation.ladder import ladder_distribution, movements
+from tests.builders import day_stay
 from tests.strategies import disposition_lists
 
 D = dt.date
@@ -63,8 +65,10 @@ def test_reports_convert_without_loss() -> None:
     assert data["columns"][4] == "Deviation (− = overspend)"
     frame = report.to_pandas(wide=True)
     assert str(frame["expected_accounts_2024_ore"].dtype) == "Int64"
-    total = frame.iloc[-1]
+    total = frame[frame["sub_area"] == "Total"].iloc[0]
     assert int(total["expected_accounts_2024_ore"]) == forecast.total_expected.ore
+    # The demand pool is the row after the total (Boks 7.2), expected 0: its rest is returned.
+    assert frame.iloc[-1]["sub_area"] == "efterspørgselspulje"
     long = report.to_pandas()
     assert list(long.columns) == ["sub_area", "measure", "amount_ore", "number", "text"]
     expected = long[(long.sub_area == "Total") & (long.measure == "expected_accounts_2024")]
@@ -229,14 +233,18 @@ def _forecast_with_refund(
     )
 
 
-def test_boks_7_2_refund_row_and_rows_incl_refund() -> None:
-    """*Boks 7.2* (VIVE 2018, Ikast-Brande, 30.06.2018, 1.000 kr.), with the box's OCR digit
-    errors corrected: the row "Refusion" reads −3.853 / −4.240 / −387 (printed "-1.240") and
-    "Merudgift, incl. refusion" 685 / 784 / 99 (printed 665 / 794). With those, every row's
-    deviation is expected − budget and the total 165.880 / 162.498 / −3.382 is the sum of the
-    rows, as printed. The box does not show how its 4.240 of refund is spread over the gross
-    rows, nor the gross and refund behind the net rows: those splits below are made up; the
-    printed figures are what the test holds the report to."""
+def test_boks_7_2_all_rows_and_both_totals() -> None:
+    """*Boks 7.2* (VIVE 2018, Ikast-Brande, 30.06.2018, 1.000 kr.): all nine rows, the total
+    ("I alt": 787 citizens and 165.880 / 162.498 / −3.382) and the demand pool after it and
+    outside it ("Efterspørgselspulje 5.018 5.018 0 0"). The box's OCR digit errors corrected:
+    the row "Refusion" reads −3.853 / −4.240 / −387 (printed "-1.240") and "Merudgift, incl.
+    refusion" 685 / 784 / 99 (printed 665 / 794). With those, every row's deviation is
+    expected − budget and the total is the sum of the rows, as printed. The citizens add up to
+    the printed 787. The column "Regnskab 2017" does not add up in print (its rows sum to
+    169.144, the printed total is 169.349, 205 apart): the report prints the sum of its rows.
+    The box does not show how its 4.240 of refund is spread over the gross rows, nor the gross
+    and refund behind the net rows: those splits below are made up; the printed figures are
+    what the test holds the report to."""
     k = 100_000  # 1.000 kr. in øre
     printed = {  # row: (corrected budget 2018, expected accounts 2018, deviation)
         "Botilbud inden for kommunen": (53_216, 48_742, -4_474),
@@ -263,25 +271,58 @@ def test_boks_7_2_refund_row_and_rows_incl_refund() -> None:
     gross |= {"BPA": 9_869 * k, "Merudgift": 800 * k}
     budget = {name: printed[name][0] * k for name in gross_rows}
     budget |= {"BPA": 6_143 * k, "Merudgift": 685 * k}
+    pool = "Efterspørgselspulje"
     forecast = _forecast_with_refund(gross, budget, refund)
+    forecast = attrs.evolve(
+        forecast,
+        lines=(
+            *forecast.lines,
+            ForecastLine(kind="demand_pool", label="pool", amounts={pool: Money(5_018 * k)}),
+        ),
+        budget={**forecast.budget, pool: Money(5_018 * k)},
+        pool_sub_area=pool,
+    )
     order = ["Botilbud inden for kommunen", "Botilbud uden for kommunen",
              "Dagtilbud inden for kommunen", "Dagtilbud uden for kommunen"]  # fmt: skip
     assert [name for name in forecast.sub_areas if name in order] == order
+    citizens = {  # Antal borgere, as printed
+        "Botilbud inden for kommunen": 103, "Botilbud uden for kommunen": 123,
+        "Dagtilbud inden for kommunen": 103, "Dagtilbud uden for kommunen": 61,
+        "Bostøtte og akutordning": 242, "BPA": 11, "Merudgift": 60, "Øvrige ydelser": 84,
+    }  # fmt: skip
+    ledger = DispositionLedger(
+        day_stay(f"{account}-{n}", f"B-{account}-{n}", "SEL85", D(2018, 1, 1), account=account)
+        for account, count in citizens.items()
+        for n in range(count)
+    )
+    last_year = {  # Regnskab 2017, as printed
+        "Botilbud inden for kommunen": 53_418, "Botilbud uden for kommunen": 73_119,
+        "Dagtilbud inden for kommunen": 15_011, "Dagtilbud uden for kommunen": 9_676,
+        "Bostøtte og akutordning": 9_740, "BPA": 6_545, "Merudgift": 676,
+        "Øvrige ydelser": 6_172, pool: 0,
+    }  # fmt: skip
     report = quarterly_report(
         forecast,
-        DispositionLedger([]),
+        ledger,
         refund_budget=Money(3_853 * k),
         net_sub_areas=["BPA", "Merudgift"],
+        last_year={name: Money(value * k) for name, value in last_year.items()},
+        last_year_refund=Money(5_213 * k),
     )
     got = {row[0]: (row[2], row[3], row[4]) for row in report.rows}
     assert got == {
         name: tuple(Money(value * k) for value in values) for name, values in printed.items()
-    }
+    } | {pool: (Money(5_018 * k), Money(5_018 * k), Money(0))}
     labels = [row[0] for row in report.rows]
     # The refund row follows the last gross row whose refund it carries, as in the box.
     assert labels.index("Refund (§ 176)") == labels.index("Dagtilbud uden for kommunen") + 1
-    assert labels[-1] == "Total, incl. refund"
-    assert forecast.total_net == Money(162_498 * k)
+    assert labels[-2:] == ["Total, incl. refund", pool]
+    counted = {row[0].split(",")[0]: row[1] for row in report.rows}
+    assert counted["Total"] == 787
+    assert all(counted[name] == count for name, count in citizens.items())
+    assert report.rows[-1][5] == Money(0)
+    assert report.rows[-2][5] == Money(169_144 * k)  # the rows' sum, not the printed 169.349
+    assert forecast.total_net == Money((162_498 + 5_018) * k)
 
 
 def test_refund_rows_need_a_refund_and_a_budget() -> None:

@@ -96,25 +96,47 @@ def test_segment_validation_and_quantity_forms() -> None:
         PriceSegment(start=D(2024, 1, 2), end=D(2024, 1, 1), rate="500")
 
 
-def test_default_catalogue_is_bilagstabel_1() -> None:
-    """Account functions of VIVE 2018 *Bilagstabel 1*; ladder steps in the order of section
-    2.2.1 (unvisited § 104 offers first; ABL § 105 placed by assumption)."""
-    catalogue = ServiceCatalogue.default()
-    expected = {
-        "SEL82": ("5.38.39", 2),
-        "SEL85": ("5.38.39", 3),
-        "ABL105": ("5.38.51", 4),
-        "SEL107": ("5.38.52", 5),
-        "SEL108": ("5.38.50", 6),
-        "SEL103": ("5.38.58", None),
-        "SEL104": ("5.38.59", 1),
-        "SEL96": ("5.38.39", None),
-        "SEL100": ("5.57.72", None),
-    }
-    assert {s.code: (s.account, s.ladder_step) for s in catalogue} == expected
-    assert catalogue["SEL85"].groups == ("003", "004", "005")
+BILAGSTABEL_1: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # Transcribed by hand from VIVE 2018, *Bilagstabel 1*: paragraph, function, groupings.
+    "SEL107": ("SEL § 107", "5.38.52", ()),
+    "SEL108": ("SEL § 108", "5.38.50", ()),
+    "ABL105": ("SEL §§ 83-86 (ABL § 105)", "5.38.51", ()),
+    "SEL85": ("SEL § 85", "5.38.39", ("003", "004", "005")),
+    "SEL82": ("SEL § 82 a-c", "5.38.39", ("011", "012", "013", "014", "015")),
+    "SEL103": ("SEL § 103", "5.38.58", ()),
+    "SEL104": ("SEL § 104", "5.38.59", ()),
+    "SEL83": ("SEL § 83", "5.38.38", ()),
+    "SEL95": ("SEL § 95", "5.38.39", ("001",)),
+    "SEL96": ("SEL § 96", "5.38.39", ("002",)),
+    "SEL97": ("SEL §§ 97-99", "5.38.53", ()),
+    "SEL112": ("SEL §§ 112-114 and 116-117", "5.38.41", ()),
+    "SEL100": ("SEL § 100", "5.57.72", ("010",)),
+    "SEL101": ("SEL § 101 (and sundhedsloven § 142)", "5.38.45", ()),
+    "SUL141": ("sundhedsloven § 141", "5.38.44", ()),
+    "SEL109": ("SEL § 109", "5.38.42", ("002",)),
+    "SEL110": ("SEL § 110", "5.38.42", ("001",)),
+}
+
+
+def test_bilagstabel_1_all_rows() -> None:
+    """All 17 rows of VIVE 2018 *Bilagstabel 1*, each with its paragraph, function and
+    groupings; the default account key is the function, BPA's the function and grouping."""
+    adults = ServiceCatalogue.default().for_area("adults")
+    assert len(adults) == 17
+    assert {s.code: (s.paragraph, s.function, s.groups) for s in adults} == BILAGSTABEL_1
+    assert all(s.account == s.function for s in adults if s.code != "SEL96")
+    assert adults["SEL96"].account == "5.38.39.002"
+
+
+def test_ladder_order_of_section_2_2_1() -> None:
+    """Ladder steps in the order of VIVE 2018 section 2.2.1 (unvisited § 104 offers first;
+    ABL § 105 placed by assumption); the other services are off the ladder."""
+    catalogue = ServiceCatalogue.default().for_area("adults")
+    steps = {s.code: s.ladder_step for s in catalogue if s.ladder_step is not None}
+    assert steps == {"SEL104": 1, "SEL82": 2, "SEL85": 3, "ABL105": 4, "SEL107": 5, "SEL108": 6}
+    assert ServiceCatalogue.default()["SEL85"].groups == ("003", "004", "005")
     with pytest.raises(StyringskerneError, match="unknown service 'SEL999'; the catalogue has"):
-        catalogue["SEL999"]
+        ServiceCatalogue.default()["SEL999"]
 
 
 def test_a_municipality_loads_its_own_catalogue(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
 
+import attrs
+
 from styringskerne.budget.frame import SteeringAssumption, assumptions_from_ledger
 from styringskerne.budget.variance import volume_price_variance
 from styringskerne.core.calendar import parse_date
@@ -35,7 +37,7 @@ from styringskerne.core.money import Money, round_half_even
 from styringskerne.core.pseudonyms import KEY_VARIABLE, Pseudonymiser
 from styringskerne.dispositions import Disposition
 from styringskerne.forecast.explanation import ChangeExplanation, explain_change
-from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
+from styringskerne.forecast.forecast import DemandPool, Forecast, Snapshot, make_forecast
 from styringskerne.io.csv import (
     ImportResult,
     read_actuals,
@@ -162,6 +164,23 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_pool_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--demand-pool",
+        metavar="AMOUNT",
+        help="the year's central demand pool (efterspørgselspulje) in kroner, for inflow at 18 "
+        "or 23: cases drawn on it move their cost in the year from the pool to their "
+        "sub-area's budget; what is left is expected returned",
+    )
+    command.add_argument(
+        "--pool-drawn",
+        metavar="ID,ID,…",
+        default="",
+        help="ids of the dispositions visited with money from the demand pool (in --previous "
+        "those granted there count as drawn then)",
+    )
+
+
 def _add_refund_options(command: argparse.ArgumentParser) -> None:
     refund = command.add_mutually_exclusive_group()
     refund.add_argument(
@@ -174,6 +193,39 @@ def _add_refund_options(command: argparse.ArgumentParser) -> None:
     refund.add_argument(
         "--no-refund", action="store_true", help="leave out the state refund (§ 176)"
     )
+
+
+def _demand_pool(arguments: argparse.Namespace) -> DemandPool | None:
+    """The demand pool of ``--demand-pool`` and ``--pool-drawn``; bad values are usage errors."""
+    drawn = [part.strip() for part in arguments.pool_drawn.split(",") if part.strip()]
+    if arguments.demand_pool is None:
+        if drawn:
+            print("error: --pool-drawn needs --demand-pool AMOUNT", file=sys.stderr)
+            raise _ReportedError(EXIT_USAGE)
+        return None
+    try:
+        return DemandPool(amount=arguments.demand_pool, drawn=drawn, expect_rest=False)
+    except StyringskerneError as error:
+        print(f"error: --demand-pool: {mask_text(str(error))}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
+
+
+def _pool_then(pool: DemandPool | None, dispositions: Sequence[Disposition]) -> DemandPool | None:
+    """The pool at the previous snapshot: the drawn dispositions granted then."""
+    if pool is None:
+        return None
+    granted = {d.id for d in dispositions if d.probability == 1}
+    return attrs.evolve(pool, drawn=[name for name in pool.drawn if name in granted])
+
+
+def _forecast_or_usage_error(snapshot: Snapshot, **options: Any) -> Forecast:
+    """``make_forecast``; an option that does not fit the files (a drawn id not among the
+    dispositions, a budget line for the pool) is a usage error, not a traceback."""
+    try:
+        return make_forecast(snapshot, **options)
+    except StyringskerneError as error:
+        print(f"error: {mask_text(str(error))}", file=sys.stderr)
+        raise _ReportedError(EXIT_USAGE) from None
 
 
 def _refund_rule(arguments: argparse.Namespace, year: int) -> RefundRule | None:
@@ -286,8 +338,8 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print overspend as negative, the way many Danish reports do",
     )
-    _add_refund_options(forecast)
-    _add_input_options(forecast)
+    for add_options in (_add_pool_options, _add_refund_options, _add_input_options):
+        add_options(forecast)
 
     reconciliation = _subcommand(
         commands,
@@ -596,9 +648,12 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     assumption_rows = inputs.read(read_assumptions, arguments.assumptions)
     inputs.check()
     rule = _refund_rule(arguments, as_of.year)
+    pool = _demand_pool(arguments)
     inputs.progress.step("computing the forecast …")
-    current = Snapshot(as_of=as_of, ledger=DispositionLedger(dispositions, actuals))
-    forecast = make_forecast(current, budget=dict(budget_rows), refund=rule)
+    current = Snapshot(
+        as_of=as_of, ledger=DispositionLedger(dispositions, actuals), demand_pool=pool
+    )
+    forecast = _forecast_or_usage_error(current, budget=dict(budget_rows), refund=rule)
     variance = (
         volume_price_variance(
             forecast,
@@ -616,7 +671,11 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
     change = None
     previous_as_of = _previous_as_of(arguments)
     if arguments.previous is not None:
-        previous = Snapshot(as_of=previous_as_of, ledger=DispositionLedger(previous_dispositions))
+        previous = Snapshot(
+            as_of=previous_as_of,
+            ledger=DispositionLedger(previous_dispositions),
+            demand_pool=_pool_then(pool, previous_dispositions),
+        )
         inputs.progress.step("explaining the change since last month …")
         change = explain_change(previous, current, year=as_of.year, refund=rule)
     inputs.progress.step("writing the output …")
@@ -733,9 +792,15 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     assumed = _demo_assumptions(month.current.ledger, as_of.year - 1)
     write_assumptions(assumed, files["assumptions"])
     rule, thresholds_option = _demo_refund_rule(as_of.year)
-    # The same inputs the command line reads from the files: dispositions and budget only.
-    current = Snapshot(as_of=as_of, ledger=month.current.ledger)
-    previous = Snapshot(as_of=month.previous.as_of, ledger=month.previous.ledger)
+    # The same inputs the command line reads from the files and options: dispositions, budget
+    # and the demand pool.
+    pool = month.current.demand_pool
+    current = Snapshot(as_of=as_of, ledger=month.current.ledger, demand_pool=pool)
+    previous = Snapshot(
+        as_of=month.previous.as_of,
+        ledger=month.previous.ledger,
+        demand_pool=month.previous.demand_pool,
+    )
     print(
         f"Example municipality: {_number(town.inhabitants_18_64)} inhabitants aged 18-64, "
         f"{_number(town.citizen_count)} citizens, "
@@ -787,7 +852,13 @@ def _run_demo(arguments: argparse.Namespace) -> None:
     print(
         f"  styringskerne prognose --dispositions {files['dispositions']} "
         f"--previous {files['previous']} --budget {files['budget']} "
-        f"--assumptions {files['assumptions']} {thresholds_option}--as-of {as_of.isoformat()}"
+        f"--assumptions {files['assumptions']} {thresholds_option}"
+        + (
+            ""
+            if pool is None
+            else f"--demand-pool {pool.amount.to_string()} --pool-drawn {','.join(pool.drawn)} "
+        )
+        + f"--as-of {as_of.isoformat()}"
     )
 
 

@@ -1,17 +1,20 @@
 """The service catalogue (ydelseskatalog): service types, accounts and ladder steps.
 
-The catalogue is data a municipality owns. The shipped default (``catalogue/services.toml``) is the
-table of the specialised adult area from VIVE 2018, *Bilagstabel 1*; load your own with
+The catalogue is data a municipality owns. The shipped default (``catalogue/services.toml``) has
+all 17 rows of the specialised adult area from VIVE 2018, *Bilagstabel 1*, and the placements
+and main preventive measures of the children's area (barnets lov) that VIVE's six pieces of
+advice for the children's area ask a ledger for; load your own with
 :meth:`ServiceCatalogue.from_toml`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -19,10 +22,29 @@ from styringskerne.core.data import load
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 
-__all__ = ["ServiceCatalogue", "ServiceType"]
+__all__ = ["AREAS", "ServiceCatalogue", "ServiceType", "account_function"]
 
 ServiceKind = Literal["ladder", "day", "other"]
 _KINDS: tuple[ServiceKind, ...] = ("ladder", "day", "other")
+Area = Literal["adults", "children"]
+AREAS: tuple[Area, ...] = ("adults", "children")
+"""The areas of the specialised social field, each with its own intervention ladder."""
+_FUNCTION: Final = re.compile(r"^(\d\.\d{2}\.\d{2})(?:\.\d+)?$")
+
+
+def account_function(account: str) -> str:
+    """The function (funktion) of an account key: ``5.38.39`` of ``5.38.39.002``.
+
+    An account key is the function of the chart of accounts, or the function and a grouping
+    for services reported apart; a key of another form is the municipality's own and is
+    returned as it is.
+
+    Examples:
+        >>> account_function("5.38.39.002"), account_function("5.38.50"), account_function("X")
+        ('5.38.39', '5.38.50', 'X')
+    """
+    match = _FUNCTION.match(account)
+    return match.group(1) if match else account
 
 
 def _to_str_tuple(value: object) -> tuple[str, ...]:
@@ -47,6 +69,8 @@ class ServiceType:
         kind: ``"ladder"``, ``"day"`` (day service) or ``"other"``.
         refund_176: whether its spend counts towards the state refund for very expensive
             single cases (statsrefusion, serviceloven § 176); ``False`` when absent.
+        area: ``"adults"`` (voksenområdet, the default) or ``"children"`` (børneområdet);
+            each area has its own intervention ladder.
     """
 
     code: str = attrs.field(validator=attrs.validators.min_len(1))
@@ -58,6 +82,19 @@ class ServiceType:
     ladder_step: int | None = attrs.field(default=None)
     kind: ServiceKind = attrs.field(default="other")
     refund_176: bool = attrs.field(default=False)
+    area: Area = attrs.field(default="adults")
+
+    @area.validator
+    def _check_area(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in AREAS:
+            raise StyringskerneError(
+                f"service {self.code!r}: 'area' must be one of {'|'.join(AREAS)} (got {value!r})"
+            )
+
+    @property
+    def function(self) -> str:
+        """The function of the chart of accounts its account belongs to (funktion)."""
+        return account_function(self.account)
 
     @kind.validator
     def _check_kind(self, attribute: attrs.Attribute[str], value: str) -> None:
@@ -112,7 +149,7 @@ class ServiceCatalogue:
 
     @classmethod
     def default(cls) -> ServiceCatalogue:
-        """The shipped default catalogue (VIVE 2018, *Bilagstabel 1*)."""
+        """The shipped default catalogue (VIVE 2018, *Bilagstabel 1*, and the children's area)."""
         return _default_catalogue()
 
     @classmethod
@@ -136,7 +173,7 @@ class ServiceCatalogue:
             except TypeError as error:
                 raise StyringskerneError(
                     f"{source}: service {index}: {error}; fields are code, name, danish_name, "
-                    "paragraph, account, groups, ladder_step, kind, refund_176"
+                    "paragraph, account, groups, ladder_step, kind, refund_176, area"
                 ) from error
         return cls(tuple(services))
 
@@ -155,6 +192,20 @@ class ServiceCatalogue:
 
     def __len__(self) -> int:
         return len(self.services)
+
+    def for_area(self, area: str) -> ServiceCatalogue:
+        """The services of one area (``"adults"`` or ``"children"``), e.g. for its ladder.
+
+        Examples:
+            >>> len(ServiceCatalogue.default().for_area("children")) > 0
+            True
+        """
+        if area not in AREAS:
+            raise StyringskerneError(f"'area' must be one of {'|'.join(AREAS)} (got {area!r})")
+        chosen = tuple(service for service in self.services if service.area == area)
+        if not chosen:
+            raise StyringskerneError(f"the catalogue has no service of the area {area!r}")
+        return ServiceCatalogue(chosen)
 
     def account_for(self, code: str) -> str:
         """The default account key of a service."""

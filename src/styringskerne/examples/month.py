@@ -7,7 +7,10 @@ follow-up has something to explain, deterministically for a seed:
 - a few stays were extended, a few got an end date, two prices rose, one citizen moved to another
   provider at its price, one got a new paying municipality, and two youths were granted;
 - the estimate for unknown inflow to temporary residential offers was corrected, a budget buffer
-  is kept, and one case is on the way without an amount.
+  is kept, and one case is on the way without an amount;
+- a demand pool (efterspørgselspulje) of 2.500.000 kr. for inflow at 18 or 23 pays for the two
+  youths granted this month; as the example forecasts its other youths case by case, what is
+  left of the pool is expected returned.
 
 The budget per sub-area is close to the year's outcome: the current forecast times a factor
 from 0,96 to 1,04 drawn per sub-area, rounded to whole 100.000 kroner, so that some sub-areas
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Final
 
 import attrs
 import numpy as np
@@ -29,7 +33,14 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
 from styringskerne.dispositions import Disposition
 from styringskerne.examples.municipality import ExampleMunicipality, example_municipality
-from styringskerne.forecast.forecast import Buffer, CaseOnTheWay, Estimate, Snapshot, make_forecast
+from styringskerne.forecast.forecast import (
+    Buffer,
+    CaseOnTheWay,
+    DemandPool,
+    Estimate,
+    Snapshot,
+    make_forecast,
+)
 from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = ["ExampleMonth", "example_month"]
@@ -52,9 +63,14 @@ def _month_end_before(day: dt.date) -> dt.date:
     return dt.date(day.year, day.month, 1) - dt.timedelta(days=1)
 
 
+POOL_AMOUNT: Final = Money.of("2.500.000,00")
+"""The example's demand pool for the year (an assumption of the example)."""
+
+
 def _budget(snapshot: Snapshot, rng: np.random.Generator) -> dict[str, Money]:
     budget = {}
-    for name, amount in make_forecast(snapshot).expected.items():
+    without_pool = attrs.evolve(snapshot, demand_pool=None)
+    for name, amount in make_forecast(without_pool).expected.items():
         factor = Fraction(100 if name == "buffer" else int(rng.integers(96, 105)), 100)
         budget[name] = Money(round(amount.multiply(factor).ore, -7))
     return budget
@@ -102,12 +118,16 @@ def example_month(as_of: dt.date, *, seed: int = 2018) -> ExampleMonth:
     buffer = Buffer(sub_area="buffer", amount="1.500.000,00", label="buffer for unforeseen inflow")
     case = CaseOnTheWay(citizen_id="B-99999", sub_area="5.38.50", note="under investigation")
     current_tuple, previous_tuple = tuple(current), tuple(previous)
+    pool = DemandPool(
+        amount=POOL_AMOUNT, drawn=[town.dispositions[i].id for i in youths], expect_rest=False
+    )
     current_snapshot = Snapshot(
         as_of=as_of,
         ledger=DispositionLedger(current_tuple, town.actuals),
         estimates=[attrs.evolve(estimate, net_citizens_per_year=Fraction(3, 2))],
         buffers=[buffer],
         cases_on_the_way=[case],
+        demand_pool=pool,
     )
     return ExampleMonth(
         town=town,
@@ -116,6 +136,7 @@ def example_month(as_of: dt.date, *, seed: int = 2018) -> ExampleMonth:
             ledger=DispositionLedger(previous_tuple),
             estimates=[estimate],
             buffers=[buffer],
+            demand_pool=attrs.evolve(pool, drawn=()),
         ),
         current=current_snapshot,
         previous_dispositions=previous_tuple,

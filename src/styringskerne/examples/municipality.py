@@ -6,6 +6,13 @@ municipalities that report them: temporary residential 22, long-term residential
 housing-like offers 56, support in own home 147. Day services and group courses are not in that
 table; the rates used for them (15, 40 and 30) are this example's assumptions.
 
+Citizen-controlled personal assistance (BPA, § 96, on its own account key 5.38.39.002) has 4
+users per 10.000 inhabitants aged 18-64 at 2.800-5.200 kr. a day; the children's area (barnets
+lov) has, per 10.000 inhabitants aged 18-64, 20 children with support in the home, 25 families
+in family treatment, 30 with a contact person, 5 in network care, 18 in foster families, 6 at
+socio-pedagogical homes, 5 at residential institutions and 0,5 at secured institutions. These
+rates and their prices (below) are this example's assumptions; no seed gives them.
+
 Prices: residential offers use Ikast-Brande's differentiated packages (*Boks 4.4*, price per
 day by VUM level C–E) on top of an assumed basistakst; support in own home is an assumed hourly
 price × hours per week; day services an assumed monthly price. Every tariff has new prices on
@@ -64,6 +71,35 @@ _PROVIDERS: Final = {
     "SEL82": ("Bostøtteteamet",),
 }
 _HOURLY_PRICE: Final = 520  # kroner per hour of support in own home (assumed)
+_BPA_PER_10000: Final = 4  # assumed
+_CHILDREN_PER_10000: Final = {  # per 10.000 inhabitants aged 18-64 (assumed)
+    "BL32-HJEM": 20,
+    "BL32-FAM": 25,
+    "BL32-KP": 30,
+    "BL43-NET": 5,
+    "BL43-PLEJE": 18,
+    "BL43-OPH": 6,
+    "BL43-DI": 5,
+    "BL43-SIK": 0.5,
+}
+_CHILD_PER_DAY: Final = {  # kroner per day of placement (assumed)
+    "BL43-NET": (350, 550),
+    "BL43-PLEJE": (1000, 1600),
+    "BL43-OPH": (2600, 3800),
+    "BL43-DI": (3500, 5200),
+    "BL43-SIK": (8500, 10500),
+}
+_MORE_PROVIDERS: Final = {
+    "SEL96": ("BPA-ordning",),
+    "BL32-HJEM": ("Familiehuset",),
+    "BL32-FAM": ("Familiehuset", "Privat familiebehandling ApS"),
+    "BL32-KP": ("Ungeteamet",),
+    "BL43-NET": ("Netværksplejefamilie",),
+    "BL43-PLEJE": ("Plejefamilie", "Forstærket plejefamilie"),
+    "BL43-OPH": ("Opholdsstedet Skovbrynet", "Opholdsstedet Havblik"),
+    "BL43-DI": ("Børne- og ungehjemmet Solsikken", "Regionens børne- og ungehjem"),
+    "BL43-SIK": ("Sikret institution",),
+}
 _INDEX: Final = Fraction(1025, 1000)  # price and wage index per year (assumed)
 
 
@@ -179,6 +215,10 @@ def example_municipality(
             if service in ("SEL107", "SEL108") and rng.random() < 0.06:
                 dispositions.append(_special_tariff(disposition, rng, year))
     dispositions.extend(_youths(rng, year, new_citizen))
+    # BPA and the children's area draw from a stream of their own, so that adding them left
+    # every earlier citizen of the example as it was.
+    more = np.random.default_rng([seed, year, 1])
+    dispositions.extend(_bpa_and_children(more, year, inhabitants_18_64, new_citizen))
     actuals = _actuals(dispositions, year, actuals_through, rng) if actuals_through else ()
     return ExampleMunicipality(
         year=year,
@@ -186,6 +226,64 @@ def example_municipality(
         dispositions=tuple(dispositions),
         actuals=actuals,
     )
+
+
+def _start_and_end(
+    rng: np.random.Generator, year: int, turnover: float
+) -> tuple[dt.date, dt.date | None]:
+    """A start before or during the year and, with probability ``turnover``, an end."""
+    first_of_year = dt.date(year, 1, 1)
+    if rng.random() > turnover:
+        start = _day(rng, dt.date(year - 4, 1, 1), dt.date(year - 1, 12, 31))
+    else:
+        start = _day(rng, first_of_year, dt.date(year, 11, 30))
+    end = None
+    if rng.random() < turnover:
+        end = _day(rng, max(start, first_of_year), dt.date(year + 1, 6, 29))
+    return start, end
+
+
+def _more_tariff(service: str, rng: np.random.Generator, year: int) -> tuple[Tariff, int]:
+    """A tariff for BPA or a measure of the children's area, and its quantity (hours a week,
+    or 1)."""
+    if service == "SEL96":
+        per_day = Fraction(int(rng.integers(28, 53)) * 100)
+        return _tariff(f"{service} BPA", "day", per_day, year), 1
+    if service in _CHILD_PER_DAY:
+        low, high = _CHILD_PER_DAY[service]
+        per_day = Fraction(int(rng.integers(low // 50, high // 50 + 1)) * 50)
+        return _tariff(f"{service} døgn", "day", per_day, year), 1
+    if service == "BL32-FAM":
+        monthly = Fraction(int(rng.integers(18, 33)) * 1000)
+        return _tariff(f"{service} forløb", "month", monthly, year), 1
+    hours = int(rng.choice([2, 3, 4, 5, 6, 8]))
+    return _tariff(f"{service} time", "week", Fraction(480), year), hours
+
+
+def _bpa_and_children(
+    rng: np.random.Generator, year: int, inhabitants: int, new_citizen: Callable[[], str]
+) -> list[Disposition]:
+    """BPA (§ 96) and the placements and main preventive measures of the children's area."""
+    result = []
+    rates = {"SEL96": _BPA_PER_10000, **_CHILDREN_PER_10000}
+    for service, per_10000 in rates.items():
+        turnover = {"SEL96": 0.1}.get(service, 0.2 if service.startswith("BL43") else 0.5)
+        for index in range(round(per_10000 * inhabitants / 10_000)):
+            start, end = _start_and_end(rng, year, turnover)
+            tariff, quantity = _more_tariff(service, rng, year)
+            result.append(
+                Disposition.from_tariff(
+                    id=f"D-{service}-{index + 1:04d}",
+                    citizen_id=new_citizen(),
+                    service=service,
+                    provider=str(rng.choice(_MORE_PROVIDERS[service])),
+                    tariff=tariff,
+                    start=start,
+                    end=end,
+                    quantity=quantity,
+                )
+            )
+    return result
 
 
 def _special_tariff(base: Disposition, rng: np.random.Generator, year: int) -> Disposition:

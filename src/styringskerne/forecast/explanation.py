@@ -18,6 +18,7 @@ The change is ``current − previous``: positive means more spend. Reasons:
 | ``probability`` | ændret sandsynlighed | the probability of an expected case changed |
 | ``estimate`` | skøn korrigeret | an estimate line was corrected |
 | ``refund`` | ændret refusion | the expected state refund (serviceloven § 176) changed |
+| ``demand_pool`` | træk på efterspørgselspuljen | the demand pool's line moved: cases drawn on it |
 | ``other`` | andet | anything else: moved sub-area, start moved, buffer, age transfer |
 
 A disposition with several changes at once gets one item per change, computed in that order
@@ -74,6 +75,7 @@ Reason = Literal[
     "probability",
     "estimate",
     "refund",
+    "demand_pool",
     "other",
 ]
 REASONS: Final[tuple[Reason, ...]] = (
@@ -86,6 +88,7 @@ REASONS: Final[tuple[Reason, ...]] = (
     "probability",
     "estimate",
     "refund",
+    "demand_pool",
     "other",
 )
 
@@ -693,7 +696,11 @@ def explain_change(
             disappeared="other",
             label="to the elderly area",
         )
-    reasons: tuple[tuple[str, Reason], ...] = (("estimate", "estimate"), ("buffer", "other"))
+    reasons: tuple[tuple[str, Reason], ...] = (
+        ("estimate", "estimate"),
+        ("buffer", "other"),
+        ("demand_pool", "demand_pool"),
+    )
     for kind, reason in reasons:
         lines = [
             [

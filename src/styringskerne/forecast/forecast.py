@@ -9,7 +9,9 @@ and assumptions known on that date) as separate, visible lines per sub-area (del
   (:mod:`styringskerne.forecast.transitions`),
 - ``outflow``: citizens moving to the elderly area at 65, where a municipality does so,
 - ``estimate``: estimates for unknown inflow and outflow at standard average prices,
-- ``buffer``: a budget buffer for unforeseen inflow.
+- ``buffer``: a budget buffer for unforeseen inflow,
+- ``demand_pool``: what is left in a central demand pool (efterspørgselspulje) after the cases
+  visited with its money drew their cost into their own sub-areas' budgets.
 
 Only this municipality's spend counts: dispositions paid by another municipality (``payer``)
 are left out. Sub-areas are account keys unless a mapping ``account → sub-area`` is given.
@@ -52,6 +54,7 @@ __all__ = [
     "LINE_KINDS",
     "Buffer",
     "CaseOnTheWay",
+    "DemandPool",
     "Estimate",
     "Forecast",
     "ForecastLine",
@@ -60,7 +63,9 @@ __all__ = [
     "make_forecast",
 ]
 
-LineKind = Literal["dispositions", "expected", "transitions", "outflow", "estimate", "buffer"]
+LineKind = Literal[
+    "dispositions", "expected", "transitions", "outflow", "estimate", "buffer", "demand_pool"
+]
 LINE_KINDS: Final[tuple[LineKind, ...]] = (
     "dispositions",
     "expected",
@@ -68,6 +73,7 @@ LINE_KINDS: Final[tuple[LineKind, ...]] = (
     "outflow",
     "estimate",
     "buffer",
+    "demand_pool",
 )
 
 
@@ -149,6 +155,45 @@ class Buffer:
     label: str = "budget buffer"
 
 
+def _drawn(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise StyringskerneError("'drawn' must be a list of disposition ids, not one text")
+    return tuple(sorted(set(value)))
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class DemandPool:
+    """A central pool for inflow at 18 or 23 (efterspørgselspulje), as Ikast-Brande's.
+
+    VIVE 2018, section 5.2: money for youths who come from the children's area at 18 (or at 23
+    after aftercare) is held in a central pool. It is released only when a citizen is visited
+    to a concrete service, by the amount that service costs, and what is left goes back to the
+    central pool at the budget follow-up or the year's end. In a forecast each drawn
+    disposition's cost in the year moves from the pool's budget to its own sub-area's budget
+    (``Forecast.pool_transfers``); the pool keeps a sub-area of its own with what is left.
+
+    What is left is expected as budgeted by default, for the inflow still to come (*Boks 7.2*:
+    "Efterspørgselspulje 5.018 5.018 0"). A municipality that also forecasts its expected
+    youths case by case (probability-weighted dispositions or ``Snapshot.youths``) would count
+    that inflow twice: it sets ``expect_rest=False``, and the rest is then expected returned
+    (expected 0, an underspend of what is left).
+
+    Attributes:
+        amount: the pool's budget for the year.
+        drawn: ids of the dispositions visited with money from the pool.
+        expect_rest: whether what is left is expected spent (default) or returned.
+        sub_area: the pool's own sub-area in the forecast and the budget.
+        label: the pool's line label.
+    """
+
+    amount: Money = attrs.field(converter=to_money)
+    drawn: tuple[str, ...] = attrs.field(default=(), converter=_drawn)
+    expect_rest: bool = True
+    sub_area: str = "efterspørgselspulje"
+    label: str = "demand pool (efterspørgselspulje)"
+
+
 @masked_repr
 @attrs.frozen(kw_only=True)
 class CaseOnTheWay:
@@ -194,6 +239,7 @@ class Snapshot:
         elderly_age: move citizens' costs to the elderly area from this birthday (Gladsaxe: 65);
             ``None`` when the municipality does not.
         birth_dates: birth dates of citizens whose ids are not CPR numbers.
+        demand_pool: the central pool for inflow at 18 or 23, if the municipality has one.
     """
 
     as_of: dt.date = attrs.field(validator=_check_date)
@@ -204,6 +250,7 @@ class Snapshot:
     cases_on_the_way: tuple[CaseOnTheWay, ...] = attrs.field(default=(), converter=_cases)
     elderly_age: int | None = None
     birth_dates: Mapping[str, dt.date] = attrs.field(factory=dict, converter=_birth_dates)
+    demand_pool: DemandPool | None = None
 
 
 @masked_repr
@@ -291,6 +338,11 @@ class Forecast:
     """The state refund reckoned with the forecast (``None``: no refund rule was given)."""
     refund_factor: Fraction = Fraction(1)
     """A price index applied to the refund (shadow budgets lift it with the tariffs)."""
+    pool_transfers: Mapping[str, Money] = attrs.field(factory=dict, converter=to_money_mapping)
+    """Budget moved from the demand pool to each sub-area for the cases drawn on it (already
+    in ``budget``; empty without a pool or a budget)."""
+    pool_sub_area: str | None = None
+    """The demand pool's own sub-area, or ``None`` without a pool."""
 
     @property
     def refund(self) -> Mapping[str, Money] | None:
@@ -639,6 +691,36 @@ def make_forecast(
                 kind="buffer", label=buffer.label, amounts={buffer.sub_area: buffer.amount}
             )
         )
+    budget_after, transfers = dict(budget or {}), {}
+    pool = snapshot.demand_pool
+    if pool is not None:
+        transfers = _pool_draws(snapshot.ledger, pool, year, sub_areas)
+        left = pool.amount - Money.total(transfers.values())
+        lines.append(
+            ForecastLine(
+                kind="demand_pool",
+                label=pool.label,
+                amounts={pool.sub_area: left if pool.expect_rest else Money(0)},
+                assumptions=(
+                    f"{pool.amount.format_danish()} in the pool; "
+                    f"{len(pool.drawn)} visited cases drew "
+                    f"{Money.total(transfers.values()).format_danish()} into their sub-areas' "
+                    f"budgets; the rest, {left.format_danish()}, is expected "
+                    + ("spent on inflow still to come" if pool.expect_rest else "returned")
+                ),
+            )
+        )
+        if budget is not None:
+            if pool.sub_area in budget_after:
+                raise StyringskerneError(
+                    f"the budget has a line for the demand pool's sub-area {pool.sub_area!r}; "
+                    "give the pool's amount in DemandPool(amount=...) only"
+                )
+            budget_after[pool.sub_area] = left
+            for name, amount in transfers.items():
+                budget_after[name] = budget_after.get(name, Money(0)) + amount
+        else:
+            transfers = {}
     reckoned = None
     if refund is not None:
         reckoned = state_refund(
@@ -652,12 +734,34 @@ def make_forecast(
         as_of=snapshot.as_of,
         year=year,
         lines=tuple(lines),
-        budget=dict(budget or {}),
+        budget=budget_after,
         cases_on_the_way=snapshot.cases_on_the_way,
         paid_by_others=paid_by_others,
         sub_area_of_account=dict(sub_areas or {}),
         state_refund=reckoned,
+        pool_transfers=transfers,
+        pool_sub_area=None if pool is None else pool.sub_area,
     )
+
+
+def _pool_draws(
+    ledger: DispositionLedger, pool: DemandPool, year: int, sub_areas: Mapping[str, str] | None
+) -> dict[str, Money]:
+    """Each sub-area's own spend in ``year`` on the dispositions drawn on the pool."""
+    codes, ids = ledger.groups("disposition")
+    known = set(ids.astype(str).tolist())
+    unknown = [mask_text(name) for name in pool.drawn if name not in known]
+    if unknown:
+        raise StyringskerneError(
+            f"demand pool: drawn dispositions not in the ledger: {', '.join(unknown[:5])}"
+            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        )
+    chosen = np.isin(ids.astype(str), list(pool.drawn))[codes] if codes.size else codes > 0
+    chosen &= own_segments(ledger)
+    costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    area_codes, labels = sub_area_codes(ledger, sub_areas)
+    sums = group_sum(area_codes[chosen], costs[chosen], len(labels))
+    return {label: Money(int(v)) for label, v in zip(labels, sums.tolist(), strict=True) if v}
 
 
 def forecast_series(

@@ -160,7 +160,10 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
         header += ["Refund § 176", "Net"]
     table = _render(header, rows)
     lines = "\n".join(
-        f"  {line.label}: {_kroner(line.total)}" for line in forecast.lines if line.total
+        f"  {line.label}: {_kroner(line.total)}"
+        + (f" ({line.assumptions})" if line.kind == "demand_pool" else "")
+        for line in forecast.lines
+        if line.total or line.kind == "demand_pool"
     )
     title = f"Month-end forecast {forecast.year} as of {forecast.as_of.isoformat()} (kr.)"
     others = ""

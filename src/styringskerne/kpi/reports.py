@@ -267,6 +267,9 @@ def quarterly_report(
     given as money back (positive). The total is then "Total, incl. refund": gross rows plus net
     rows minus the refund row, which is the forecast's net total.
 
+    A demand pool (efterspørgselspulje, :class:`~styringskerne.forecast.forecast.DemandPool`)
+    is the row after the total and outside it, as *Boks 7.2*'s "Efterspørgselspulje".
+
     Raises:
         StyringskerneError: if refund options are given for a forecast without a refund, or
             ``net_sub_areas`` names a sub-area the forecast does not have.
@@ -277,7 +280,10 @@ def quarterly_report(
     refund = _report_refund(forecast, refund_budget, last_year_refund, net_sub_areas)
     rows: list[tuple[Cell, ...]] = []
     expected = forecast.expected
+    pool = forecast.pool_sub_area
     for name in forecast.sub_areas:
+        if name == pool:
+            continue
         budget = forecast.budget_for(name)
         amount = expected[name]
         label = name
@@ -298,6 +304,12 @@ def quarterly_report(
     if refund is not None and refund.after is None:
         rows.append(refund.row(sign))
     rows.append(_quarterly_total(forecast, citizens, last_year, refund, sign))
+    if pool is not None:
+        budget = forecast.budget_for(pool)
+        rows.append(
+            (pool, 0, budget, expected[pool], _deviation(expected[pool], budget, sign),
+             last_year.get(pool))
+        )  # fmt: skip
     deviation = "Deviation (− = overspend)" if overspend_negative else "Deviation (+ = overspend)"
     notes = _missing_budget_notes(forecast)
     if refund is not None and refund.budget is None:
@@ -390,14 +402,19 @@ def _quarterly_total(
     refund: _ReportRefund | None,
     sign: int,
 ) -> tuple[Cell, ...]:
-    budget: Money | None = forecast.total_budget
-    expected = forecast.total_expected
-    previous = Money.total(last_year.values()) if last_year else None
+    # The demand pool is shown after the total and is not in it (Boks 7.2).
+    pool = forecast.pool_sub_area
+    outside = Money(0) if pool is None else forecast.expected[pool]
+    outside_budget = Money(0) if pool is None else forecast.budget.get(pool, Money(0))
+    budget: Money | None = forecast.total_budget - outside_budget
+    expected = forecast.total_expected - outside
+    shown = {name: value for name, value in last_year.items() if name != pool}
+    previous = Money.total(shown.values()) if shown else None
     label = "Total"
     if refund is not None:
         label = "Total, incl. refund"
         expected = expected - Money.total(refund.refund.values())
-        budget = None if refund.budget is None else forecast.total_budget - refund.budget
+        budget = None if refund.budget is None or budget is None else budget - refund.budget
         if previous is not None and refund.last_year is not None:
             previous = previous - refund.last_year
     missing = forecast.budget_missing or budget is None

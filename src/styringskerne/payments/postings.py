@@ -7,9 +7,11 @@ chapter 2, and kontoplanen.dk. How these parts are joined, and which values each
 is the municipality's own: a :class:`PostingTemplate` (*konteringsskabelon*) holds it.
 
 A template has a ``pattern`` with fields in braces, default values for fields, and values per
-service that override the defaults. The fields ``function`` (the disposition's account in the
-ledger), ``service`` and ``provider`` come from the payment; every other field must have a
-value for every service. Templates load from TOML::
+service that override the defaults. The fields ``function`` (the function of the
+disposition's account in the ledger: ``5.38.39`` also for BPA's own account key
+``5.38.39.002``, whose grouping comes from the template), ``service`` and ``provider`` come
+from the payment; every other field must have a value for every service. Templates load
+from TOML::
 
     pattern = "{function}-{dranst}-{grouping}-{art}-{cost_centre}"
 
@@ -40,6 +42,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from styringskerne.catalogue.services import account_function
 from styringskerne.core.calendar import from_day_number
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import mask_text, masked_repr
@@ -243,7 +246,7 @@ def posting_rows(
             {
                 "date": from_day_number(day).isoformat(),
                 "account_string": text,
-                "function": account,
+                "function": account_function(account),
                 "disposition_id": disposition if show_cpr else mask_text(disposition),
                 "citizen_id": citizen,
                 "amount": Money(amount).to_string(),
@@ -260,9 +263,11 @@ def posting_rows(
         ]
     months = payments.date.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     texts, text_code = np.unique(strings, return_inverse=True)
-    accounts, account_code = np.unique(
-        np.array(payments.account, dtype=np.str_), return_inverse=True
-    )
+    # One function per distinct account (BPA's 5.38.39.002 posts under 5.38.39).
+    raw, raw_code = np.unique(np.array(payments.account, dtype=np.str_), return_inverse=True)
+    functions = np.array([account_function(str(a)) for a in raw.tolist()], dtype=np.str_)
+    accounts, function_code = np.unique(functions, return_inverse=True)
+    account_code = function_code.ravel()[raw_code.ravel()] if raw.size else raw_code.ravel()
     label_code = text_code.ravel() * max(accounts.size, 1) + account_code.ravel()
     count = max(texts.size * accounts.size, 1)
     cells, cell_code = np.unique(months * count + label_code, return_inverse=True)
@@ -294,7 +299,7 @@ def _account_strings(payments: Payments, template: PostingTemplate) -> NDArray[n
     _, first, code = np.unique(key, return_index=True, return_inverse=True)
     built = [
         template.account_string(
-            function=payments.account[row],
+            function=account_function(payments.account[row]),
             service=payments.service[row],
             provider=payments.provider[row],
         )

@@ -1,11 +1,14 @@
 """The intervention ladder (indsatstrappe): where citizens stand, what it costs, how they move.
 
 The steps are data: each service type of the catalogue may have a ladder step, 1 the least
-intrusive (default, VIVE 2018 *Bilagstabel 1*: 1 group-based help, 2 support in own home,
-3 housing-like offers, 4 temporary residential, 5 long-term residential). A citizen can stand
-on several steps at once. Following Kolding (seed 002) the library measures citizens, spend,
-average cost and average duration per step, the movements between steps between two dates,
-and targets such as "60 % of individual-support recipients in group courses".
+intrusive. The default adult ladder follows VIVE 2018, section 2.2.1: 1 unvisited activity
+and contact offers (§ 104), 2 group-based help (§ 82 a-c), 3 support in own home (§ 85),
+4 housing-like offers (ABL § 105, placed by assumption), 5 temporary residential (§ 107),
+6 long-term residential (§ 108). The children's area (barnets lov) has a ladder of its own:
+preventive measures before placements. A citizen can stand on several steps at once.
+Following Kolding (seed 002) the library measures citizens, spend, average cost and average
+duration per step, the movements between steps between two dates, and targets such as "60 %
+of individual-support recipients in group courses".
 
 A citizen's *position* on the ladder at a date is their highest step then (0 when on none);
 movements are counted between positions.
@@ -48,6 +51,12 @@ OFF: Final = 0
 """The position of a citizen on no step of the ladder."""
 
 
+def _area_catalogue(catalogue: ServiceCatalogue | None, area: str) -> ServiceCatalogue:
+    """The services of one area's ladder (the default catalogue when none is given)."""
+    chosen = catalogue if catalogue is not None else ServiceCatalogue.default()
+    return chosen.for_area(area)
+
+
 def _segment_steps(ledger: DispositionLedger, catalogue: ServiceCatalogue) -> NDArray[np.int64]:
     """Each segment's ladder step (0 for services off the ladder or not in the catalogue)."""
     codes, services = ledger.groups("service")
@@ -88,10 +97,18 @@ def _positions(
 
 
 def citizen_steps(
-    ledger: DispositionLedger, day: dt.date, *, catalogue: ServiceCatalogue | None = None
+    ledger: DispositionLedger,
+    day: dt.date,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    area: str = "adults",
 ) -> dict[str, tuple[int, ...]]:
-    """The ladder steps each citizen stands on at a day (several at once allowed)."""
-    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    """The ladder steps each citizen stands on at a day (several at once allowed).
+
+    ``area`` picks the ladder: ``"adults"`` or ``"children"`` (barnets lov); services of the
+    other area count as off this ladder.
+    """
+    catalogue = _area_catalogue(catalogue, area)
     citizen_codes, citizens = ledger.groups("citizen")
     steps = _segment_steps(ledger, catalogue)
     number = day_number(day)
@@ -161,9 +178,13 @@ def ladder_distribution(
     end: dt.date,
     *,
     catalogue: ServiceCatalogue | None = None,
+    area: str = "adults",
 ) -> LadderDistribution:
-    """Citizens, spend, average cost and duration per step (fordeling på indsatstrappen)."""
-    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    """Citizens, spend, average cost and duration per step (fordeling på indsatstrappen).
+
+    ``area`` picks the ladder: ``"adults"`` (default) or ``"children"`` (barnets lov).
+    """
+    catalogue = _area_catalogue(catalogue, area)
     period = DateRange(start=start, end=end)
     first, stop = period.start_number, period.stop_number
     columns = ledger.columns
@@ -244,12 +265,14 @@ def movements(
     second: dt.date,
     *,
     catalogue: ServiceCatalogue | None = None,
+    area: str = "adults",
 ) -> TransitionMatrix:
     """The transition matrix (bevægelser på trappen) of ladder positions between two dates.
 
     Citizens off the ladder on both dates are left out (they did not move on the ladder).
+    ``area`` picks the ladder: ``"adults"`` (default) or ``"children"`` (barnets lov).
     """
-    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    catalogue = _area_catalogue(catalogue, area)
     before = _positions(ledger, first, catalogue)
     after = _positions(ledger, second, catalogue)
     top = max((s.ladder_step or 0) for s in catalogue)
