@@ -19,6 +19,7 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 
 from bench_projection import peak_memory, timed
+from styringskerne import Money
 from styringskerne.visitation.competence import LEVELS, example_rules
 from styringskerne.visitation.followup import CaseColumns, FlexibleFollowUp
 
@@ -50,6 +51,7 @@ def synthetic_cases(size: int, seed: int = 4) -> dict[str, Any]:
         "changed": rng.random(size) < 0.05,
         "asked": rng.random(size) < 0.03,
         "priority": rng.random(size) < 0.02,
+        "development": rng.random(size) < 0.5,
     }
 
 
@@ -65,6 +67,7 @@ def columns_of(cases: dict[str, Any]) -> CaseColumns:
         changed=cases["changed"],
         asked=cases["asked"],
         priority=cases["priority"],
+        development=cases["development"],
     )
 
 
@@ -85,7 +88,7 @@ def naive(cases: dict[str, Any]) -> tuple[list[str], list[str], list[bool]]:
     for row in range(cases["service"].size):
         grant = {
             "service": str(cases["service"][row]),
-            "yearly_amount": int(cases["yearly_amount_ore"][row]),
+            "yearly_amount": Money(int(cases["yearly_amount_ore"][row])),
             "internal": bool(cases["internal"][row]),
             "hours_per_week": float(cases["hours_per_week"][row]),
             "day_share": float(cases["day_share"][row]),
@@ -103,7 +106,9 @@ def naive(cases: dict[str, Any]) -> tuple[list[str], list[str], list[bool]]:
             or int(cases["group"][row]) > int(cases["groups"][row]) - top
             or bool(cases["asked"][row])
             or bool(cases["priority"][row])
-            or (grant["service"] == "SEL107" and 18 <= age <= 23)
+            or (
+                grant["service"] == "SEL107" and 18 <= age <= 23 and bool(cases["development"][row])
+            )
             or last + relativedelta(years=4) <= ON
         )
     return levels_i, levels_h, selected

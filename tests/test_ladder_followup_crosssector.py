@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import styringskerne
 from styringskerne import DispositionLedger, Money, StyringskerneError
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.visitation.crosssector import (
@@ -33,6 +35,7 @@ from styringskerne.visitation.ladder import (
     measure_target,
     movements,
 )
+from styringskerne.visitation.recommendation import RecommendationPolicy
 from tests.builders import day_stay as grant
 from tests.strategies import DATES, disposition_lists, money_ore
 
@@ -188,7 +191,8 @@ def test_overdue_per_caseworker_and_timeliness() -> None:
 
 
 def test_ikast_brande_flexible_follow_up_criteria() -> None:
-    """The six criteria of Ikast-Brande's flexible follow-up, one case each (DOMAIN § 11)."""
+    """The six criteria of Ikast-Brande's flexible follow-up (*Boks 4.4*), one case each; the
+    age criterion needs "hovedfokus på udvikling" as well."""
     base = FollowUpCase(
         disposition_id="D0",
         citizen_id="B-0",
@@ -206,7 +210,15 @@ def test_ikast_brande_flexible_follow_up_criteria() -> None:
         attrs.evolve(base, disposition_id="D3", service="SEL85", tariff_group=5, tariff_groups=6),
         attrs.evolve(base, disposition_id="D4", asked_for=True),
         attrs.evolve(base, disposition_id="D5", political_priority=True),
-        attrs.evolve(base, disposition_id="D6", service="SEL107", birth_date=D(2004, 6, 1)),
+        attrs.evolve(
+            base,
+            disposition_id="D6",
+            service="SEL107",
+            birth_date=D(2004, 6, 1),
+            development_focus=True,
+        ),
+        # Boks 4.4: 18-23 in a temporary offer, but the focus is not development: not selected.
+        attrs.evolve(base, disposition_id="D8", service="SEL107", birth_date=D(2004, 6, 1)),
         attrs.evolve(
             base, disposition_id="D7", granted=D(2018, 1, 1), last_follow_up=D(2019, 12, 31)
         ),
@@ -294,3 +306,14 @@ def test_spend_by_area_and_by_family() -> None:
     assert family == {"F1": {"health": Money.of("93.000,00"), "social": Money.of("31.000,00")}}
     with pytest.raises(StyringskerneError, match="not all zero"):
         SplitRule(weights={"social": 0})
+
+
+def test_follow_up_defaults_without_a_seed_are_marked_assumptions() -> None:
+    """The report gives no cadence for § 103, § 104 and § 96 and no cap on alternatives: the
+    data file and the policy say so rather than credit a seed."""
+    text = (Path(styringskerne.__file__).parent / "visitation" / "followup.toml").read_text(
+        encoding="utf-8"
+    )
+    rule = text.split('services = ["SEL103", "SEL104", "SEL96"]')[0].rsplit("[[rule]]", 1)[1]
+    assert "ASSUMPTION" in rule
+    assert "ASSUMPTION" in (RecommendationPolicy.__doc__ or "")

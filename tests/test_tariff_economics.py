@@ -79,9 +79,37 @@ def test_gladsaxe_packages_boks_4_3() -> None:
         catalogue.for_minutes(10)
 
 
-@given(
-    base=st.integers(0, 300_000), code=st.sampled_from(["1.1", "2.2", "3.2", "4.1", "5.3", "6.1"])
-)
+def test_boks_4_3_hours_are_citizen_related_not_ata() -> None:
+    """*Boks 4.3*: "borgerrelaterede timer, dvs. ikke ATA-timer", kept as catalogue data, with
+    the footnote on extra hours beyond the top package."""
+    catalogue = example_catalogue("gladsaxe")
+    assert "not ATA hours" in catalogue.time_basis
+    assert "without holidays, sickness" in catalogue.time_basis
+    assert "extra support hours" in catalogue.note
+    assert example_catalogue("ikast-brande").time_basis == ""
+
+
+def test_boks_4_4_package_6_1_is_priced_from_2498_upward() -> None:
+    """*Boks 4.4*: "6.1 2.498+ kr." is a floor: each case has its own price from 2.498 kr.
+    upward, never the floor by default; 5.3 at 2.498 kr. is a fixed price."""
+    catalogue = example_catalogue("ikast-brande")
+    top = catalogue.package("6.1")
+    assert top.price_from
+    assert not catalogue.package("5.3").price_from
+    with pytest.raises(StyringskerneError, match="priced case by case from 2.498,00 kr. upward"):
+        catalogue.day_price("6.1", "1.000,00")
+    with pytest.raises(StyringskerneError, match="below its floor of 2.498,00 kr."):
+        catalogue.day_price("6.1", "1.000,00", price="2.497,99")
+    assert catalogue.day_price("6.1", "1.000,00", price="2.498,00") == Money.of("3.498,00")
+    assert catalogue.day_price("6.1", "1.000,00", price="3.150,00") == Money.of("4.150,00")
+    with pytest.raises(StyringskerneError, match="fixed price"):
+        catalogue.day_price("5.3", "1.000,00", price="3.000,00")
+    stay = day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), rate=catalogue.day_price("5.3", "900,00"))
+    moved = catalogue.move(stay, day=D(2024, 7, 1), to="6.1", basistakst="900,00", price="2.800,00")
+    assert [str(s.rate) for s in moved.segments] == ["3.398,00 kr.", "3.700,00 kr."]
+
+
+@given(base=st.integers(0, 300_000), code=st.sampled_from(["1.1", "2.2", "3.2", "4.1", "5.3"]))
 def test_basistakst_plus_package_price_is_the_day_price(base, code) -> None:
     catalogue = example_catalogue("ikast-brande")
     package = catalogue.package(code)

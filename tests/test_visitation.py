@@ -107,8 +107,18 @@ def test_holstebro_package_and_half_time() -> None:
 
 
 def test_hillerod_hours_per_month() -> None:
+    """Tabel 4.1, Hillerød: support up to 9 hours a month in the caseworkers' column; more
+    hours "drøftes med faglig koordinator på teammøde": discussed, still the caseworker's
+    decision."""
     assert level("hillerod", service="SEL85", hours_per_month=9) == "caseworker"
-    assert level("hillerod", service="SEL85", hours_per_month="9.5") == "team_coordinator"
+    assert level("hillerod", service="SEL85", hours_per_month="9.5") == "caseworker"
+    rules = example_rules("hillerod")
+    more = rules.decide(
+        service="SEL85", internal=True, yearly_amount=Money(0), hours_per_month="9.5"
+    )
+    assert more.discussed_with == "team_coordinator"
+    less = rules.decide(service="SEL85", internal=True, yearly_amount=Money(0), hours_per_month=9)
+    assert less.discussed_with is None
     assert level("hillerod", service="SEL104") == "visitation_committee"
 
 

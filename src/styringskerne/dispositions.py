@@ -183,8 +183,8 @@ def _price_runs(segments: Sequence[PriceSegment]) -> tuple[PriceSegment, ...]:
                 last.end is not None
                 and last.end + dt.timedelta(days=1) == segment.start
                 and segment.unit is not Unit.ONCE
-                and (last.rate, last.unit, last.quantity)
-                == (segment.rate, segment.unit, segment.quantity)
+                and (last.rate, last.unit, last.quantity, last.provider)
+                == (segment.rate, segment.unit, segment.quantity, segment.provider)
             ):
                 runs[-1] = attrs.evolve(last, end=segment.end)
                 continue
@@ -355,26 +355,39 @@ class Disposition:
             birth_date=birth_date,
         )
 
-    def with_price_from(self, day: dt.date, rate: MoneyLike) -> Disposition:
+    def with_price_from(
+        self, day: dt.date, rate: MoneyLike, *, provider: str | None = None
+    ) -> Disposition:
         """A new disposition whose price changes to ``rate`` from ``day`` (prisændring).
 
         The segment in force on ``day`` is split there; later segments get the new rate too.
-        This is how a move one package up or down is recorded.
+        This is how a move one package up or down is recorded. With ``provider`` the citizen
+        moves to that provider from ``day`` at its price (nyt tilbud): the later segments carry
+        the provider, the earlier ones keep theirs.
         """
         if day < self.start or (self.end is not None and day > self.end):
             raise DispositionError(
                 f"disposition {self.id!r}: price change on {day.isoformat()} is outside its period"
             )
         new_rate = Money.of(rate)
+
+        def moved(segment: PriceSegment) -> str | None:
+            # The disposition's own provider needs no mark on its segments.
+            if provider is None:
+                return segment.provider
+            return None if provider == self.provider else provider
+
         segments: list[PriceSegment] = []
         for segment in self.segments:
             if segment.end is not None and segment.end < day:
                 segments.append(segment)
             elif segment.start >= day:
-                segments.append(attrs.evolve(segment, rate=new_rate))
+                segments.append(attrs.evolve(segment, rate=new_rate, provider=moved(segment)))
             else:
                 segments.append(attrs.evolve(segment, end=day - dt.timedelta(days=1)))
-                segments.append(attrs.evolve(segment, start=day, rate=new_rate))
+                segments.append(
+                    attrs.evolve(segment, start=day, rate=new_rate, provider=moved(segment))
+                )
         return attrs.evolve(self, segments=tuple(segments))
 
     def with_end(self, end: dt.date | None) -> Disposition:

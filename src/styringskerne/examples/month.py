@@ -164,10 +164,9 @@ def _edit(
         return disposition, disposition.with_end(add_months(as_of, int(rng.integers(1, 4))))
     if kind in ("price", "provider"):
         rate = disposition.segments[-1].rate.multiply(Fraction(int(rng.integers(105, 125)), 100))
-        changed = disposition.with_price_from(after_as_of, rate)
-        if kind == "provider":
-            changed = attrs.evolve(changed, provider="Privat botilbud Skovly")
-        return disposition, changed
+        # A move (nyt tilbud) is a new segment at the other provider; the past stays where it was.
+        moved_to = "Privat botilbud Skovly" if kind == "provider" else None
+        return disposition, disposition.with_price_from(after_as_of, rate, provider=moved_to)
     if kind == "payer":
         return disposition, attrs.evolve(disposition, payer="Nabokommunen")
     return disposition, disposition

@@ -48,7 +48,8 @@ IKAST_BRANDE_PACKAGES: Final = {
     ),
     "E": ((("6.1", 2498),)),
 }
-"""Package code and price per day in kroner by VUM level (VIVE 2018, *Boks 4.4*, Ikast-Brande)."""
+"""Package code and price per day in kroner by VUM level (VIVE 2018, *Boks 4.4*, Ikast-Brande).
+Package 6.1 is "2.498+": its price is a floor, and each case is priced from it upward."""
 
 _USERS_PER_10000: Final = {
     "SEL107": 22,
@@ -142,6 +143,8 @@ def _service_tariff(service: str, rng: np.random.Generator, year: int) -> tuple[
         level = str(rng.choice(["C", "D", "E"], p=[0.45, 0.45, 0.10]))
         packages = IKAST_BRANDE_PACKAGES[level]
         code, price = packages[int(rng.integers(0, len(packages)))]
+        if code == "6.1":  # priced case by case from the floor: 300 kr. above it (assumed)
+            price += 300
         per_day = Fraction(_BASE_PER_DAY[service] + price)
         return _tariff(f"{service} pakke {code}", "day", per_day, year), 1
     if service == "SEL85":

@@ -13,13 +13,17 @@ The change is ``current − previous``: positive means more spend. Reasons:
 | ``ended`` | ophørt | ended earlier, or removed |
 | ``extended`` | forlænget | continues beyond its expected end |
 | ``price`` | prisændring | price or package changed |
-| ``provider`` | nyt tilbud | moved to another provider (with its price) |
+| ``provider`` | nyt tilbud | moved to another provider (with its price), see below |
 | ``payer`` | ny betalingskommune | another municipality pays now (or no longer) |
 | ``probability`` | ændret sandsynlighed | the probability of an expected case changed |
 | ``estimate`` | skøn korrigeret | an estimate line was corrected |
 | ``refund`` | ændret refusion | the expected state refund (serviceloven § 176) changed |
 | ``demand_pool`` | træk på efterspørgselspuljen | the demand pool's line moved: cases drawn on it |
 | ``other`` | andet | anything else: moved sub-area, start moved, buffer, age transfer |
+
+A move to another provider is either a new segment of the disposition at the other provider, or
+one disposition ended and another for the same citizen and sub-area began at another provider;
+both items of such a pair get the reason ``provider``.
 
 A disposition with several changes at once gets one item per change, computed in that order
 (probability, period, price or provider, payer): each item is the difference between the cost
@@ -316,6 +320,9 @@ class _Dispositions:
     sub_area_names: list[str]
     citizen: NDArray[Any]
     provider: NDArray[Any]
+    """The provider of each disposition's first segment."""
+    last_provider: NDArray[Any]
+    """The provider of each disposition's last segment."""
     payer: NDArray[Any]
     probability_numerator: NDArray[np.int64]
     probability_denominator: NDArray[np.int64]
@@ -348,7 +355,9 @@ def _per_disposition(
         "provider": ledger.groups("provider"),
         "payer": ledger.groups("payer"),
     }
-    for name, (attribute_codes, _) in {**attributes, "account": (sub_area, None)}.items():
+    # The provider may change from one segment to the next (a move within one disposition).
+    checked = {name: value for name, value in attributes.items() if name != "provider"}
+    for name, (attribute_codes, _) in {**checked, "account": (sub_area, None)}.items():
         mismatch = attribute_codes != attribute_codes[head][codes]
         if mismatch.any():
             bad = mask_text(str(labels[codes[int(np.flatnonzero(mismatch)[0])]]))
@@ -359,6 +368,8 @@ def _per_disposition(
     own = own_segments(ledger)[head]
     gross = group_sum(codes, costs, count)
     stops = np.maximum.reduceat(columns.stop[order], starts) if owner.size else owner
+    tail = order[np.r_[starts[1:] - 1, order.size - 1]] if owner.size else owner
+    provider_codes, provider_labels = attributes["provider"]
     return _Dispositions(
         labels=labels,
         gross=gross,
@@ -367,7 +378,8 @@ def _per_disposition(
         sub_area=sub_area[head],
         sub_area_names=names,
         citizen=attributes["citizen"][1][attributes["citizen"][0][head]],
-        provider=attributes["provider"][1][attributes["provider"][0][head]],
+        provider=provider_labels[provider_codes[head]],
+        last_provider=provider_labels[provider_codes[tail]],
         payer=attributes["payer"][1][attributes["payer"][0][head]],
         probability_numerator=columns.probability_numerator[head],
         probability_denominator=columns.probability_denominator[head],
@@ -536,24 +548,60 @@ def _disposition_items(
 
     stay = ~moved & (before.own_cost[old] != after.own_cost[new])
     old, new = old[stay], new[stay]
-    if old.size == 0:
+    if old.size:
+        v0, v1, v2, v3, v4 = _stepwise(
+            previous, before=before, after=after, old=old, new=new, year=year
+        )
+        for k, (i, j) in enumerate(zip(old.tolist(), new.tolist(), strict=True)):
+            add(after, j, "probability", int(v1[k] - v0[k]))
+            if after.stop[j] > before.stop[i]:
+                period: Reason = "extended"
+            elif after.stop[j] < before.stop[i]:
+                period = "ended"
+            else:
+                period = "other"
+            add(after, j, period, int(v2[k] - v1[k]), "start moved" if period == "other" else "")
+            # A new segment at another provider, or another provider throughout (nyt tilbud).
+            provider_changed = (after.provider[j], after.last_provider[j]) != (
+                before.provider[i],
+                before.last_provider[i],
+            )
+            add(after, j, "provider" if provider_changed else "price", int(v3[k] - v2[k]))
+            add(after, j, "payer", int(v4[k] - v3[k]))
+    return _moves_between_dispositions(items, before, after)
+
+
+def _moves_between_dispositions(
+    items: list[ChangeItem], before: _Dispositions, after: _Dispositions
+) -> list[ChangeItem]:
+    """A citizen who left one disposition and started another in the same sub-area at another
+    provider moved (nyt tilbud): both items get the reason ``provider``."""
+    position = {str(label): index for index, label in enumerate(before.labels.tolist())}
+    later = {str(label): index for index, label in enumerate(after.labels.tolist())}
+    left: dict[tuple[str | None, str], set[str]] = {}
+    came: dict[tuple[str | None, str], set[str]] = {}
+    for item in items:
+        key = (item.citizen_id, item.sub_area)
+        name = str(item.disposition_id)
+        if item.reason == "ended" and name in later:
+            left.setdefault(key, set()).add(str(after.last_provider[later[name]]))
+        elif item.reason == "ended" and name in position:
+            left.setdefault(key, set()).add(str(before.last_provider[position[name]]))
+        elif item.reason == "new" and name in later:
+            came.setdefault(key, set()).add(str(after.provider[later[name]]))
+    moved = {key for key in left.keys() & came.keys() if came[key] - left[key]}
+    if not moved:
         return items
-    v0, v1, v2, v3, v4 = _stepwise(
-        previous, before=before, after=after, old=old, new=new, year=year
-    )
-    for k, (i, j) in enumerate(zip(old.tolist(), new.tolist(), strict=True)):
-        add(after, j, "probability", int(v1[k] - v0[k]))
-        if after.stop[j] > before.stop[i]:
-            period: Reason = "extended"
-        elif after.stop[j] < before.stop[i]:
-            period = "ended"
-        else:
-            period = "other"
-        add(after, j, period, int(v2[k] - v1[k]), "start moved" if period == "other" else "")
-        provider_changed = after.provider[j] != before.provider[i]
-        add(after, j, "provider" if provider_changed else "price", int(v3[k] - v2[k]))
-        add(after, j, "payer", int(v4[k] - v3[k]))
-    return items
+    return [
+        attrs.evolve(
+            item,
+            reason="provider",
+            label="left for another provider" if item.reason == "ended" else "moved here",
+        )
+        if (item.citizen_id, item.sub_area) in moved and item.reason in ("ended", "new")
+        else item
+        for item in items
+    ]
 
 
 # -- other lines ----------------------------------------------------------------------------

@@ -103,11 +103,11 @@ _SHARED: Final = (
     "citizen_id",
     "service",
     "account",
-    "provider",
     "probability",
     *OPTIONAL_DISPOSITION_COLUMNS,
 )
-"""Columns that must agree on every row of one disposition."""
+"""Columns that must agree on every row of one disposition. ``provider`` may differ from one
+row to the next: the citizen moved to another provider (nyt tilbud) within the disposition."""
 
 T = TypeVar("T")
 Source = str | Path
@@ -387,7 +387,11 @@ def dispositions_from_rows(
                     household=shared["household"] or None,
                     birth_date=_parse_day(shared["birth_date"]) if shared["birth_date"] else None,
                     probability=probability,
-                    segments=tuple(s for row in group for s in row.segments),
+                    segments=tuple(
+                        _at_provider(segment, row.fields["provider"], shared["provider"])
+                        for row in group
+                        for segment in row.segments
+                    ),
                     list_priced=prices is not None and not shared["rate"],
                 )
             )
@@ -500,7 +504,7 @@ def _disposition_rows(
                 disposition.citizen_id,
                 disposition.service,
                 disposition.account or "",
-                disposition.provider or "",
+                segment.provider or disposition.provider or "",
                 segment.start.isoformat(),
                 "" if end is None else end.isoformat(),
                 segment.unit.value,
@@ -509,6 +513,11 @@ def _disposition_rows(
                 _format_fraction(disposition.probability),
                 *(_optional_text(getattr(disposition, name)) for name in optional),
             ]
+
+
+def _at_provider(segment: PriceSegment, provider: str, first: str) -> PriceSegment:
+    """A row's segment, marked with the row's provider where it is not the first row's."""
+    return segment if provider == first else attrs.evolve(segment, provider=provider or None)
 
 
 def write_actuals(actuals: Iterable[Actual], target: Source) -> int:

@@ -389,7 +389,7 @@ class DispositionLedger:
                 columns["disposition"].append(disposition.id)
                 columns["citizen"].append(disposition.citizen_id)
                 columns["account"].append(account)
-                columns["provider"].append(disposition.provider or "")
+                columns["provider"].append(segment.provider or disposition.provider or "")
                 columns["payer"].append(disposition.payer or "")
                 columns["granting_area"].append(disposition.granting_area or "")
                 columns["paying_area"].append(disposition.paying_area or "")

@@ -56,6 +56,8 @@ class Package:
         hours_per_week: average citizen-related hours per week, in an hours catalogue.
         up_to_hours_per_week: the package's upper limit of hours, where given.
         open_ended: the top package, which covers any time above the one below it.
+        price_from: ``price_per_day`` is a floor, not a price: the package is priced case by
+            case from it upward (Ikast-Brande's package 6.1, "2.498+ kr.", *Boks 4.4*).
     """
 
     code: str
@@ -65,10 +67,42 @@ class Package:
     hours_per_week: Fraction | None = attrs.field(default=None, converter=_optional_time)
     up_to_hours_per_week: Fraction | None = attrs.field(default=None, converter=_optional_time)
     open_ended: bool = False
+    price_from: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.vum not in _VUM:
             raise TariffError(f"package {self.code!r}: 'vum' must be one of A|B|C|D|E")
+        if self.price_from and self.price_per_day is None:
+            raise TariffError(f"package {self.code!r}: 'price_from' needs a price_per_day floor")
+
+    def priced(self, price: Money | str | None = None) -> Money:
+        """The package's price per day; for a package priced from a floor, ``price`` is the
+        case's own price and must be at least the floor.
+
+        Raises:
+            StyringskerneError: for a package without a price, a floor package without
+                ``price`` or below its floor, or a ``price`` for a package with a fixed price.
+        """
+        if self.price_per_day is None:
+            raise StyringskerneError(f"package {self.code!r} has no price")
+        if not self.price_from:
+            if price is not None and Money.of(price) != self.price_per_day:
+                raise StyringskerneError(
+                    f"package {self.code!r} has the fixed price {self.price_per_day}; "
+                    "a case's own price is for packages priced from a floor"
+                )
+            return self.price_per_day
+        if price is None:
+            raise StyringskerneError(
+                f"package {self.code!r} is priced case by case from {self.price_per_day} "
+                "upward; give the case's price"
+            )
+        own = Money.of(price)
+        if own < self.price_per_day:
+            raise StyringskerneError(
+                f"package {self.code!r}: {own} is below its floor of {self.price_per_day}"
+            )
+        return own
 
     @property
     def covers_minutes(self) -> Fraction | None:
@@ -109,6 +143,10 @@ class PackageCatalogue:
     time_unit: TimeUnit
     packages: tuple[Package, ...] = attrs.field(converter=_packages)
     municipality: str = ""
+    time_basis: str = ""
+    """What the packages' time counts, in words (Gladsaxe: citizen-related hours, not ATA)."""
+    note: str = ""
+    """Anything else the catalogue says about its packages."""
 
     def __attrs_post_init__(self) -> None:
         if not self.packages:
@@ -142,6 +180,8 @@ class PackageCatalogue:
                 time_unit=data["time_unit"],
                 packages=[Package(**package) for package in data["package"]],
                 municipality=data.get("municipality", ""),
+                time_basis=data.get("time_basis", ""),
+                note=data.get("note", ""),
             )
         except (KeyError, TypeError) as error:
             raise StyringskerneError(
@@ -205,22 +245,32 @@ class PackageCatalogue:
         day: dt.date,
         to: str,
         basistakst: Money | str,
+        price: Money | str | None = None,
     ) -> Disposition:
         """Move a disposition to another package from ``day``: a dated price change.
 
-        The new price per day is ``basistakst + package price``.
+        The new price per day is ``basistakst + package price``; ``price`` is the case's own
+        package price for a package priced from a floor (``price_from``).
         """
-        package = self.package(to)
-        if package.price_per_day is None:
-            raise StyringskerneError(f"package {to!r} of {self.name!r} has no price")
-        return disposition.with_price_from(day, Money.of(basistakst) + package.price_per_day)
+        return disposition.with_price_from(day, self.day_price(to, basistakst, price=price))
 
-    def day_price(self, code: str, basistakst: Money | str) -> Money:
-        """The price per day of a package on top of an offer's basistakst."""
-        package = self.package(code)
-        if package.price_per_day is None:
-            raise StyringskerneError(f"package {code!r} of {self.name!r} has no price")
-        return Money.of(basistakst) + package.price_per_day
+    def day_price(
+        self, code: str, basistakst: Money | str, *, price: Money | str | None = None
+    ) -> Money:
+        """The price per day of a package on top of an offer's basistakst.
+
+        Examples:
+            >>> catalogue = example_catalogue("ikast-brande")
+            >>> catalogue.day_price("5.3", "1.000,00")
+            Money.of('3498.00')
+            >>> catalogue.day_price("6.1", "1.000,00", price="2.900,00")
+            Money.of('3900.00')
+        """
+        try:
+            package_price = self.package(code).priced(price)
+        except StyringskerneError as error:
+            raise StyringskerneError(f"{self.name!r}: {error}") from None
+        return Money.of(basistakst) + package_price
 
 
 def example_catalogue(name: str) -> PackageCatalogue:

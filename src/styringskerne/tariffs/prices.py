@@ -105,6 +105,9 @@ class PriceSegment:
     rate: Money = attrs.field(converter=to_money)
     unit: Unit = attrs.field(default=Unit.DAY, converter=_to_unit)
     quantity: Fraction = attrs.field(default=Fraction(1), converter=to_quantity)
+    provider: str | None = None
+    """The provider of this period when it is not the disposition's own: a citizen who moved
+    to another provider (nyt tilbud) within one disposition."""
 
     def __attrs_post_init__(self) -> None:
         if self.end is not None and self.end < self.start:

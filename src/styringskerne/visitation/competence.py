@@ -97,11 +97,18 @@ def _threshold(measure: str, value: Exact) -> Fraction:
 @masked_repr
 @attrs.frozen(kw_only=True)
 class Band:
-    """One band of a measure: up to and including ``up_to`` (``None``: no limit) → a level."""
+    """One band of a measure: up to and including ``up_to`` (``None``: no limit) → a level.
+
+    ``discussed_with`` names a level the case is discussed with before the decision (drøftes
+    med), who advises and does not decide: Hillerød's support beyond 9 hours a month is
+    "drøftes med faglig koordinator på teammøde" while the caseworker keeps the competence
+    (VIVE 2018, *Tabel 4.1*).
+    """
 
     up_to: Fraction | None
     level: str
     text: str = ""
+    discussed_with: str | None = None
 
 
 def _services(value: Iterable[str]) -> frozenset[str]:
@@ -190,12 +197,16 @@ class RuleVersion:
 @masked_repr
 @attrs.frozen(kw_only=True)
 class Decision:
-    """The required level of authority for a proposed grant and the rule, in words (afgørelse)."""
+    """The required level of authority for a proposed grant and the rule, in words (afgørelse).
+
+    ``discussed_with``: a level to discuss the case with first, who does not decide.
+    """
 
     level: str
     reason: str
     rule_set: str
     valid_from: dt.date
+    discussed_with: str | None = None
 
 
 def _versions(value: Iterable[RuleVersion]) -> tuple[RuleVersion, ...]:
@@ -239,6 +250,7 @@ class RuleSet:
         where = f"rule set {self.name!r} from {version.valid_from.isoformat()}"
         for rule in version.rules:
             levels = [rule.level] if rule.level is not None else [b.level for b in rule.bands]
+            levels += [b.discussed_with for b in rule.bands if b.discussed_with is not None]
             for level in levels:
                 if level not in self.levels:
                     raise StyringskerneError(
@@ -285,6 +297,7 @@ class RuleSet:
                             else _threshold(measure, band["up_to"]),
                             level=band["level"],
                             text=band.get("text", ""),
+                            discussed_with=band.get("discussed_with"),
                         )
                         for band in rule.get("bands", [])
                     ]
@@ -407,6 +420,7 @@ class RuleSet:
             reason=band.text or rule.text,
             rule_set=self.name,
             valid_from=version.valid_from,
+            discussed_with=band.discussed_with,
         )
 
     def decide_many(

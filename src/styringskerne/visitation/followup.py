@@ -191,6 +191,9 @@ class FollowUpCase:
         functional_level_changed: the VUM functional level changed since the last assessment.
         asked_for: the citizen or relatives asked for a follow-up.
         political_priority: the case is in a politically prioritised group.
+        development_focus: the main focus of the help is development (hovedfokus på
+            udvikling), as opposed to keeping or slowing the loss of functioning; Ikast-Brande's
+            age criterion asks for it (*Boks 4.4*).
     """
 
     disposition_id: str
@@ -205,6 +208,7 @@ class FollowUpCase:
     functional_level_changed: bool = False
     asked_for: bool = False
     political_priority: bool = False
+    development_focus: bool = False
 
 
 @masked_repr
@@ -229,6 +233,8 @@ class CaseColumns:
     changed: NDArray[np.bool_]
     asked: NDArray[np.bool_]
     priority: NDArray[np.bool_]
+    development: NDArray[np.bool_]
+    """The main focus of the help is development (``FollowUpCase.development_focus``)."""
 
     @classmethod
     def of(cls, cases: Sequence[FollowUpCase]) -> CaseColumns:
@@ -251,6 +257,7 @@ class CaseColumns:
             changed=np.array([c.functional_level_changed for c in cases], dtype=bool),
             asked=np.array([c.asked_for for c in cases], dtype=bool),
             priority=np.array([c.political_priority for c in cases], dtype=bool),
+            development=np.array([c.development_focus for c in cases], dtype=bool),
         )
 
 
@@ -331,10 +338,11 @@ def follow_up_status(
 class FlexibleFollowUp:
     """Ikast-Brande's flexible follow-up (fleksibel opfølgning) as a rule set.
 
-    A case is selected for next year's follow-up if any criterion holds (VIVE 2018, ch. 4):
-    its functional level changed; it is in the highest tariff group (support in own home: the
-    two highest); the citizen or relatives ask; it is in a political priority group; the
-    citizen is 18–23 in a temporary placement; or it has had no follow-up for four years.
+    A case is selected for next year's follow-up if any criterion holds (VIVE 2018, *Boks
+    4.4*): its functional level changed; it is in the highest tariff group (support in own
+    home: the two highest); the citizen or relatives ask; it is in a political priority group;
+    the citizen is 18–23 in a temporary placement where the main focus is development ("og
+    hvor hovedfokus er på udvikling"); or it has had no follow-up for four years.
 
     Attributes:
         top_groups: how many of the highest tariff groups select a case.
@@ -384,7 +392,7 @@ class FlexibleFollowUp:
                 highest,
                 columns.asked,
                 columns.priority,
-                young & temporary,
+                young & temporary & columns.development,
                 limit <= day,
             ],
             axis=1,

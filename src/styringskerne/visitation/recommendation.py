@@ -88,7 +88,13 @@ class Alternative:
 @masked_repr
 @attrs.frozen(kw_only=True)
 class RecommendationPolicy:
-    """A municipality's requirements for a recommendation (krav til indstillinger)."""
+    """A municipality's requirements for a recommendation (krav til indstillinger).
+
+    VIVE 2018, section 4.3: Svendborg asks for two and Ikast-Brande for three priced
+    alternatives in a recommendation to the committee, hence ``min_alternatives=2``. No
+    municipality in the report caps their number: ``max_alternatives=3`` is an ASSUMPTION of
+    this library; raise it freely.
+    """
 
     min_alternatives: int = 2
     max_alternatives: int = 3
