@@ -22,6 +22,8 @@ from styringskerne.forecast.forecast import (
 )
 from styringskerne.forecast.shadow import shadow_budgets
 from styringskerne.forecast.transitions import ColourRule, YouthTransition
+from styringskerne.io.text import change_table
+from styringskerne.kpi.reports import change_summary
 from tests.strategies import DATES, PROVIDERS, disposition_lists, probabilities
 
 D = dt.date
@@ -339,3 +341,104 @@ def test_sub_areas_group_accounts_in_forecasts_and_explanations() -> None:
     change = explain_change(before, after, sub_areas=grouping)
     assert [(i.sub_area, i.reason) for i in change.items] == [("residential", "new")]
     assert change.residual_in("residential") == Money(0)
+
+
+BOKS_6_1 = [  # (line, change) as printed by Svendborg: a worsening is negative
+    ("Aflastning", -211_000),
+    ("BPA, §96", -301_000),
+    ("§85 ledsageordning + ekstern §85", -20_000),
+    ("Forsorgscenter", 228_000),
+    ("Alkoholbeh.", 40_000),
+    ("Behandling af stofmisbrugere", -630_000),
+    ("Længerevarende botilbud, §108", 343_000),
+    ("Borger 1", -574_000),
+    ("Borger 2", -300_000),
+    ("Borger 3", -500_000),
+    ("Botilbudslignende Fkt. 5.51", 644_000),
+    ("Midlertidig botilbud, §107", -114_000),
+    ("Kontakt- og ledsageordning", 0),
+    ("Særlig psyk. pladser", 0),
+    ("Dagtilbudg §103", 24_000),
+    ("Dagtilbudg §104", -18_000),
+    ("Sociale formål, puljer", 0),
+    ("Fremskrivningsdifferende", 0),
+    ("Konto 6 - sekretariat og forvaltning", 0),
+    ("Særlig dyre enkeltsager", 329_000),
+    ("ændring af disponerede beløb", 100_000),
+]
+
+
+def test_boks_6_1_as_printed() -> None:
+    """*Boks 6.1* (VIVE 2018, Svendborg) line by line: last forecast 1.071.000, this one
+    2.030.853, the change −959.853 in Svendborg's sign (a worsening is negative), every line,
+    "Borger 1-3" on lines of their own under § 108, the refund line "Særlig dyre enkeltsager",
+    "Ændringer i alt" −960.000 and "Manglende forklaring" −147. The items are the box's lines
+    in the library's sign (+ = more spend); the summary prints them back as printed."""
+    kr = 100
+    items = []
+    for line, printed in BOKS_6_1:
+        amount = Money(-printed * kr)
+        if line.startswith("Borger"):
+            citizen = line.replace("Borger ", "B-")
+            items.append(ChangeItem(sub_area="Længerevarende botilbud, §108", reason="new",
+                                    amount=amount, citizen_id=citizen))  # fmt: skip
+        elif line == "Særlig dyre enkeltsager":
+            items.append(ChangeItem(sub_area="Længerevarende botilbud, §108", reason="refund",
+                                    amount=amount))  # fmt: skip
+        elif printed:
+            items.append(ChangeItem(sub_area=line, reason="other", amount=amount))
+    change = ChangeExplanation.by_hand(total_change=Money(959_853 * kr), items=items)
+    assert change.residual == Money(-147 * kr)
+    order = [line for line, _ in BOKS_6_1 if not line.startswith(("Borger", "Særlig dyre"))]
+    summary = change_summary(
+        change,
+        previous_total=Money(1_071_000 * kr),
+        current_total=Money(2_030_853 * kr),
+        lines=order,
+        citizens_from=Money(300_000 * kr),
+        overspend_negative=True,
+    )
+    printed = [(str(row[0]), row[1]) for row in summary.rows]
+    expected = [
+        ("Previous forecast", Money(1_071_000 * kr)),
+        ("This forecast", Money(2_030_853 * kr)),
+        ("Change of the forecast", Money(-959_853 * kr)),
+    ]
+    number = 0
+    for line, value in BOKS_6_1:
+        shown = line
+        if line.startswith("Borger"):
+            number += 1
+            shown = f"Citizen {number}"
+        elif line == "Særlig dyre enkeltsager":
+            continue
+        expected.append((shown, Money(value * kr)))
+    expected += [
+        ("Very expensive single cases (§ 176)", Money(329_000 * kr)),
+        ("Changes in all", Money(-960_000 * kr)),
+        ("Unexplained", Money(-147 * kr)),
+    ]
+    assert printed == expected
+    # In the library's own sign the change and the lines flip; the residual stays −147.
+    plain = {str(row[0]): row[1] for row in change_summary(change).rows}
+    assert plain["Change of the forecast"] == Money(959_853 * kr)
+    assert plain["Changes in all"] == Money(960_000 * kr)
+    assert plain["Unexplained"] == Money(-147 * kr)
+
+
+def test_change_table_in_svendborgs_sign() -> None:
+    """``overspend_negative`` prints the change, the sub-areas and the items negative when
+    they are more spend (*Boks 6.1*); the residual keeps its number, as the box prints it."""
+    items = [ChangeItem(sub_area="5.38.52", reason="new", amount=Money.of("114.000,00"),
+                        citizen_id="B-1")]  # fmt: skip
+    change = ChangeExplanation.by_hand(
+        total_change=Money.of("114.147,00"), items=items, sub_area="5.38.52"
+    )
+    text = change_table(change, overspend_negative=True)
+    assert "Change of the forecast: -114.147,00 kr. (- = more spend)" in text
+    assert "5.38.52: -114.147,00" in text
+    assert "-114.000,00  new" in text
+    assert "Unexplained residual in total: 147,00" in text
+    plain = change_table(change)
+    assert "Change of the forecast: 114.147,00 kr. (+ = more spend)" in plain
+    assert "Unexplained residual in total: 147,00" in plain

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -476,3 +477,52 @@ def test_empty_bed_warning_for_citizens_outside_the_target_group() -> None:
         )
         == ()
     )
+
+
+def test_gladsaxe_regulated_frame_in_granted_hours() -> None:
+    """VIVE 2018 section 3.2 (Gladsaxe, "modificeret rammestyring"): support in own home is
+    measured in granted hours (hours a week × days / 7), the frame is "ikke 1:1" with them
+    (here half of the part beyond the threshold is regulated), and capacity utilisation is
+    looked at beside it. January-June 2024 (182 days): B-1 at 10 hours a week all along
+    = 260 hours, B-2 at 7 hours a week from 1 April (91 days) = 91 hours: 351 granted hours
+    against 200 funded (400 a year): 151 over, 101 beyond the threshold of 50, half of it =
+    50,5 hours × 500 kr. = 25.250 kr.; utilisation 351/200."""
+    provider = "Bostøtteteamet"
+    ledger = DispositionLedger(
+        [
+            Disposition.at_rate(id="D1", citizen_id="B-1", service="SEL85", provider=provider,
+                                rate="500,00", unit="week", quantity=10, start=D(2024, 1, 1)),
+            Disposition.at_rate(id="D2", citizen_id="B-2", service="SEL85", provider=provider,
+                                rate="500,00", unit="week", quantity=7, start=D(2024, 4, 1)),
+            Disposition.at_rate(id="D3", citizen_id="B-3", service="SEL82", provider=provider,
+                                rate="380,00", unit="week", start=D(2024, 1, 1)),
+        ]
+    )  # fmt: skip
+    activity = Activity.from_ledger(ledger, 2024)
+    hours = activity.hours_of(provider)
+    assert hours[0] == Fraction(310, 7)  # January: 31 days × 10 / 7; the § 82 course is no hours
+    assert sum(hours[:6], Fraction(0)) == 351
+    model = RegulatedFrame(
+        frames={provider: "2.000.000,00"},
+        measure="hours",
+        funded_hours={provider: 400},
+        hourly_price="500,00",
+        threshold_hours=50,
+        regulated_share="1/2",
+        review_months=[6],
+        dialogues={provider: [D(2024, 6, 15)]},
+    )
+    (event,) = model.run(activity).regulations
+    assert event.deviation_hours == 151
+    assert event.regulated_hours == Fraction(101, 2)
+    assert event.amount == Money.of("25.250,00")
+    assert event.utilisation == Fraction(351, 200)
+    assert model.capacity_utilisation(activity) == {provider: {6: Fraction(351, 200)}}
+    # The whole part beyond the threshold when the share is 1 (the default, an assumption).
+    full = attrs.evolve(model, regulated_share=1)
+    assert full.run(activity).regulations[0].amount == Money.of("50.500,00")
+    with pytest.raises(StyringskerneError, match="'regulated_share' must be from 0 to 1"):
+        attrs.evolve(model, regulated_share="3/2")
+    bare = Activity(year=2024, providers=(provider,), days=activity.days, amounts=activity.amounts)
+    with pytest.raises(StyringskerneError, match="has none"):
+        model.run(bare)

@@ -719,7 +719,13 @@ def _run_forecast(arguments: argparse.Namespace) -> None:
                 f"Change since the snapshot of {previous_as_of.isoformat()} "
                 f"({mask_text(str(arguments.previous))}):"
             )
-            out.print(change_table(change, show_cpr=arguments.show_cpr))
+            out.print(
+                change_table(
+                    change,
+                    show_cpr=arguments.show_cpr,
+                    overspend_negative=arguments.overspend_negative,
+                )
+            )
     out.close()
 
 

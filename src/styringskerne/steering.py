@@ -8,8 +8,10 @@ budget follows the activity the authority (bestiller) orders from it (udfører):
 2. :class:`ActivityBasedWithFixedFrame`: a fixed frame for fixed costs plus activity pay.
 3. :class:`RegulatedFrame`: a fixed frame, adjusted after a recorded dialogue when the activity
    departs from what the frame funds by more than a threshold (Gladsaxe: ½–1 full-time
-   equivalent), at most a number of times a year, and not 1:1 (only the part beyond the
-   threshold is regulated).
+   equivalent), at most a number of times a year, and not 1:1: only the part beyond the
+   threshold, and of that only ``regulated_share``, is regulated. Gladsaxe measures support in
+   own home in granted hours (hours a week × days / 7), not citizen-days, and looks at the
+   capacity utilisation beside it (VIVE 2018, section 3.2).
 4. :class:`Frame`: a fixed frame, not adjusted with activity.
 
 Every model runs on the same :class:`Activity` (citizen-days and tariff amounts per provider
@@ -37,7 +39,7 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction, to_quantity
-from styringskerne.engine import UNIT_ONCE, grouped_interval_costs
+from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, grouped_interval_costs
 from styringskerne.engine.columns import readonly
 from styringskerne.ledger.ledger import DispositionLedger
 
@@ -64,6 +66,10 @@ def _frozen(values: NDArray[np.int64]) -> NDArray[np.int64]:
     return readonly(np.array(values, dtype=np.int64))
 
 
+def _hour_rows(value: Iterable[Iterable[Exact]]) -> tuple[tuple[Fraction, ...], ...]:
+    return tuple(tuple(to_fraction(v, field="hours") for v in row) for row in value)
+
+
 @masked_repr
 @attrs.frozen(kw_only=True, eq=False)
 class Activity:
@@ -77,10 +83,19 @@ class Activity:
     providers: tuple[str, ...]
     days: Matrix = attrs.field(converter=_frozen)
     amounts: Matrix = attrs.field(converter=_frozen)
+    hours: tuple[tuple[Fraction, ...], ...] = attrs.field(default=(), converter=_hour_rows)
+    """Granted hours per provider and month of the hour-based services (bevilgede timer: hours
+    a week × days / 7), exact; empty when not measured."""
 
     @classmethod
-    def from_ledger(cls, ledger: DispositionLedger, year: int) -> Activity:
-        """The granted activity of every provider in the ledger for a year."""
+    def from_ledger(
+        cls, ledger: DispositionLedger, year: int, *, hour_services: Iterable[str] = ("SEL85",)
+    ) -> Activity:
+        """The granted activity of every provider in the ledger for a year.
+
+        ``hour_services`` are granted in hours a week (the segment's quantity, priced per
+        week): their granted hours are counted as well (default: support in own home, § 85).
+        """
         boundaries = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64)
         codes, providers = ledger.groups("provider")
         columns = ledger.columns
@@ -89,16 +104,44 @@ class Activity:
         amounts = grouped_interval_costs(columns, grouped, providers.size + 1, boundaries)
         days = np.zeros((providers.size + 1) * MONTHS, dtype=np.int64)
         counted = columns.unit != UNIT_ONCE
+        service_codes, services = ledger.groups("service")
+        wanted = np.isin(services.astype(str), sorted(set(hour_services)))
+        hourly = (wanted[service_codes] if service_codes.size else counted) & (
+            columns.unit == UNIT_WEEK
+        )
+        # Hours × days summed exactly per quantity denominator, divided once at the end.
+        denominators = np.unique(columns.quantity_denominator[hourly]).tolist()
+        weighted = {d: np.zeros(days.size, dtype=np.int64) for d in denominators}
         for month in range(MONTHS):
             first, stop = boundaries[month], boundaries[month + 1]
             overlap = np.clip(columns.stop, first, stop) - np.clip(columns.start, first, stop)
             np.add.at(days, grouped * MONTHS + month, np.where(counted, overlap, 0))
+            for denominator, sums in weighted.items():
+                chosen = hourly & (columns.quantity_denominator == denominator)
+                np.add.at(
+                    sums,
+                    grouped[chosen] * MONTHS + month,
+                    columns.quantity_numerator[chosen] * overlap[chosen],
+                )
+        hours = [
+            tuple(
+                sum((Fraction(int(sums[cell]), d * 7) for d, sums in weighted.items()), Fraction(0))
+                for cell in range(row * MONTHS, (row + 1) * MONTHS)
+            )
+            for row in range(providers.size)
+        ]
         return cls(
             year=year,
             providers=tuple(str(p) for p in providers.tolist()),
             days=days.reshape(-1, MONTHS)[:-1],
             amounts=amounts[:-1],
+            hours=hours,
         )
+
+    def hours_of(self, provider: str) -> tuple[Fraction, ...]:
+        """A provider's granted hours per month (zeros when the activity has no hours)."""
+        index = self.index(provider)
+        return self.hours[index] if self.hours else (Fraction(0),) * MONTHS
 
     def index(self, provider: str) -> int:
         """The row of a provider."""
@@ -118,6 +161,10 @@ class RegulationEvent:
     deviation_hours: Fraction
     amount: Money
     dialogue: dt.date
+    regulated_hours: Fraction = Fraction(0)
+    """The hours regulated: the share of the deviation beyond the threshold."""
+    utilisation: Fraction = Fraction(0)
+    """Capacity utilisation at the review: activity so far ÷ what the frame funds so far."""
 
 
 @masked_repr
@@ -276,48 +323,108 @@ def _months(value: Iterable[int]) -> tuple[int, ...]:
     return months
 
 
+def _share_of_change(value: Exact) -> Fraction:
+    share = to_fraction(value, field="regulated_share")
+    if not 0 <= share <= 1:
+        raise StyringskerneError(f"'regulated_share' must be from 0 to 1 (got {share})")
+    return share
+
+
+def _funded(value: Mapping[str, Exact]) -> Mapping[str, Fraction]:
+    return MappingProxyType({key: to_fraction(v, field="funded") for key, v in value.items()})
+
+
 @masked_repr
 @attrs.frozen(kw_only=True)
 class RegulatedFrame:
     """A frame regulated after dialogue when activity departs from it (reguleret ramme).
 
-    At each review month the citizen-days so far are compared with what the frame funds for
-    those months, less what earlier regulations covered. The deviation in staff hours
-    (days × ``hours_per_day``) beyond
-    ``threshold_hours`` — and only beyond it, so never 1:1 — is priced at ``hourly_price`` and
-    added to (or taken from) the rest of the year's budget, if a dialogue with the provider is
-    recorded since the last review and fewer than ``max_regulations`` were made this year.
+    At each review month the activity so far is compared with what the frame funds for those
+    months, less what earlier regulations covered. The activity is measured in citizen-days
+    (``measure="days"``; the deviation in staff hours is days × ``hours_per_day``) or, as
+    Gladsaxe does for support in own home, in granted hours (``measure="hours"``: hours a week
+    × days / 7, from :attr:`Activity.hours`; the deviation is in those hours). The part of the
+    deviation beyond ``threshold_hours``, and of that the ``regulated_share`` (the frame is "ikke
+    1:1" with the hours), is priced at ``hourly_price`` and added to (or taken from) the rest of
+    the year's budget, if a dialogue with the provider is recorded since the last review and
+    fewer than ``max_regulations`` were made this year. Each regulation carries the capacity
+    utilisation at its review; :meth:`capacity_utilisation` gives it at every review.
 
     Attributes:
         frames: each provider's yearly frame.
-        funded_days: the citizen-days a year each frame funds.
-        hours_per_day: staff hours per citizen-day.
+        funded_days: the citizen-days a year each frame funds (``measure="days"``).
+        hours_per_day: staff hours per citizen-day (``measure="days"``).
         hourly_price: the price of a staff hour.
         threshold_hours: the deviation tolerated; Gladsaxe: ½–1 full-time equivalent a year
             (``staffing.fte_hours("0.5")`` ≈ 965 paid hours).
         review_months: the months after whose end the activity is reviewed (default June, Dec.).
         max_regulations: at most this many regulations a year (default 2).
         dialogues: the dates of recorded dialogues with each provider.
+        measure: ``"days"`` (default) or ``"hours"`` (granted hours).
+        funded_hours: the granted hours a year each frame funds (``measure="hours"``).
+        regulated_share: the share of the deviation beyond the threshold that is regulated;
+            the report says only "ikke 1:1", so the default 1 (all of the part beyond the
+            threshold) is an ASSUMPTION.
     """
 
     frames: Mapping[str, Money] = attrs.field(converter=to_money_mapping)
-    funded_days: Mapping[str, int]
-    hours_per_day: Fraction = attrs.field(converter=to_quantity)
+    funded_days: Mapping[str, int] = attrs.field(factory=dict)
+    hours_per_day: Fraction = attrs.field(default=Fraction(1), converter=to_quantity)
     hourly_price: Money = attrs.field(converter=to_money)
     threshold_hours: Fraction = attrs.field(converter=to_quantity)
     review_months: tuple[int, ...] = attrs.field(default=(6, 12), converter=_months)
     max_regulations: int = 2
     dialogues: Mapping[str, tuple[dt.date, ...]] = attrs.field(factory=dict, converter=_dialogues)
     name: str = "regulated frame"
+    measure: str = "days"
+    funded_hours: Mapping[str, Fraction] = attrs.field(factory=dict, converter=_funded)
+    regulated_share: Fraction = attrs.field(default=Fraction(1), converter=_share_of_change)
+
+    def __attrs_post_init__(self) -> None:
+        if self.measure not in ("days", "hours"):
+            raise StyringskerneError(f"'measure' must be days|hours (got {self.measure!r})")
+
+    def _measured(self, activity: Activity, index: int, provider: str) -> tuple[Fraction, ...]:
+        """A provider's activity per month in hours: granted hours, or days × hours a day."""
+        if self.measure == "hours":
+            if not activity.hours:
+                raise StyringskerneError(
+                    "the regulated frame measures granted hours, but the activity has none; "
+                    "build it with Activity.from_ledger(ledger, year, hour_services=[...])"
+                )
+            return activity.hours[index]
+        return tuple(Fraction(int(d)) * self.hours_per_day for d in activity.days[index])
+
+    def _funded_hours(self, provider: str) -> Fraction | None:
+        if self.measure == "hours":
+            return self.funded_hours.get(provider)
+        days = self.funded_days.get(provider)
+        return None if days is None else days * self.hours_per_day
+
+    def capacity_utilisation(self, activity: Activity) -> dict[str, dict[int, Fraction]]:
+        """Each funded provider's capacity utilisation (kapacitetsudnyttelse) at each review
+        month: activity so far ÷ what the frame funds so far, exactly."""
+        result: dict[str, dict[int, Fraction]] = {}
+        for index, provider in enumerate(activity.providers):
+            funded = self._funded_hours(provider)
+            if not funded or provider not in self.frames:
+                continue
+            measured = self._measured(activity, index, provider)
+            result[provider] = {
+                month: sum(measured[:month], Fraction(0)) / (funded * month / MONTHS)
+                for month in self.review_months
+            }
+        return result
 
     def run(self, activity: Activity) -> SteeringResult:
         """Frame in twelfths, plus regulations from review months on."""
         budget = _monthly_frames(activity, self.frames)
         events: list[RegulationEvent] = []
         for index, provider in enumerate(activity.providers):
-            funded = self.funded_days.get(provider)
+            funded = self._funded_hours(provider)
             if funded is None or provider not in self.frames:
                 continue
+            measured = self._measured(activity, index, provider)
             done, since, regulated = 0, dt.date(activity.year, 1, 1), Fraction(0)
             for month in self.review_months:
                 review = (
@@ -325,10 +432,9 @@ class RegulatedFrame:
                     if month < MONTHS
                     else dt.date(activity.year + 1, 1, 1)
                 ) - dt.timedelta(days=1)
-                actual = int(activity.days[index, :month].sum())
+                actual = sum(measured[:month], Fraction(0))
                 # Hours already regulated earlier in the year are not regulated again.
-                deviation = (actual - Fraction(funded * month, MONTHS)) * self.hours_per_day
-                deviation -= regulated
+                deviation = actual - funded * month / MONTHS - regulated
                 dialogue = next(
                     (d for d in self.dialogues.get(provider, ()) if since <= d <= review), None
                 )
@@ -337,8 +443,9 @@ class RegulatedFrame:
                 if beyond <= 0 or dialogue is None or done >= self.max_regulations:
                     continue
                 sign = 1 if deviation > 0 else -1
-                regulated += beyond * sign
-                amount = self.hourly_price.multiply(beyond * sign)
+                hours = beyond * self.regulated_share * sign
+                regulated += hours
+                amount = self.hourly_price.multiply(hours)
                 rest = list(range(month, MONTHS)) or [MONTHS - 1]
                 for column, part in zip(rest, amount.allocate([1] * len(rest)), strict=True):
                     budget[index, column] += part.ore
@@ -349,6 +456,8 @@ class RegulatedFrame:
                         deviation_hours=deviation,
                         amount=amount,
                         dialogue=dialogue,
+                        regulated_hours=hours,
+                        utilisation=actual / (funded * month / MONTHS) if funded else Fraction(0),
                     )
                 )
                 done += 1

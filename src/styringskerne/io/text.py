@@ -183,27 +183,36 @@ def forecast_table(forecast: Forecast, *, overspend_negative: bool = False) -> s
 
 
 def change_table(
-    explanation: ChangeExplanation, *, show_cpr: bool = False, most: int | None = None
+    explanation: ChangeExplanation,
+    *,
+    show_cpr: bool = False,
+    most: int | None = None,
+    overspend_negative: bool = False,
 ) -> str:
     """The change explained per sub-area and citizen, as text (*Boks 6.1*, *6.2*).
 
     ``most`` limits the items shown per sub-area (the rest are summed in one line).
+    ``overspend_negative`` prints more spend negative, Svendborg's way (*Boks 6.1*); the
+    unexplained residual is then printed as the box prints it, the items minus the change in
+    the printed sign, which is the same number as in the library's own sign.
     """
-    out = [f"Change of the forecast: {_kroner(explanation.total_change)} kr. (+ = more spend)"]
+    sign = -1 if overspend_negative else 1
+    convention = "- = more spend" if overspend_negative else "+ = more spend"
+    out = [f"Change of the forecast: {_kroner(explanation.total_change * sign)} kr. ({convention})"]
     for name, change in explanation.sub_area_changes.items():
         items = explanation.items_in(name)
         if not change and not items:
             continue
-        out.append(f"  {name}: {_kroner(change)}")
+        out.append(f"  {name}: {_kroner(change * sign)}")
         shown = items if most is None else items[:most]
         for item in shown:
             who = item.citizen_id or ""
             if who and not show_cpr:
                 who = mask_id(who)
             detail = f" ({item.label})" if item.label else ""
-            out.append(f"    {_kroner(item.amount):>15}  {item.reason:<11} {who}{detail}")
+            out.append(f"    {_kroner(item.amount * sign):>15}  {item.reason:<11} {who}{detail}")
         if len(shown) < len(items):
-            rest = Money.total(item.amount for item in items[len(shown) :])
+            rest = Money.total(item.amount for item in items[len(shown) :]) * sign
             more = len(items) - len(shown)
             out.append(f"    {_kroner(rest):>15}  {more} more item{'s' if more > 1 else ''}")
         residual = explanation.residual_in(name)

@@ -44,6 +44,7 @@ from styringskerne.visitation.followup import FollowUpCase, FollowUpSchedule, fo
 __all__ = [
     "Report",
     "caseload_report",
+    "change_summary",
     "management_report",
     "provider_report",
     "quarterly_report",
@@ -540,6 +541,72 @@ def management_report(
             f"Unexplained residual of the change: {change.residual}",
             *_missing_budget_notes(forecast),
         ),
+    )
+
+
+def change_summary(
+    change: ChangeExplanation,
+    *,
+    previous_total: MoneyLike | None = None,
+    current_total: MoneyLike | None = None,
+    lines: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    citizens_from: MoneyLike | None = None,
+    overspend_negative: bool = False,
+) -> Report:
+    """The month's change of the forecast summed up per line, in the shape of *Boks 6.1*.
+
+    Svendborg's box (*Sammenstilling af prognosens ændringer*): last and this forecast, the
+    change, one line per sub-area, single citizens with a large change on lines of their own
+    ("Borger 1" …, numbered, never named), the change of the state refund as the line "Særlig
+    dyre enkeltsager", the sum of the lines and what they leave unexplained ("Manglende
+    forklaring").
+
+    Args:
+        change: the explanation of the change (:func:`explain_change` or ``by_hand``).
+        previous_total, current_total: the two forecasts, shown as given.
+        lines: the sub-areas in the order to print them, zero lines included (default: the
+            sub-areas of the change, sorted).
+        labels: a display name per sub-area (e.g. ``"BPA, §96"``).
+        citizens_from: a citizen item at or above this size (either sign) is its own line
+            after its sub-area's; default: none.
+        overspend_negative: print more spend negative, as Svendborg does. The unexplained rest
+            is printed as the box prints it, the lines minus the change in the printed sign,
+            which is the library's residual (change − explained) unchanged.
+    """
+    sign = -1 if overspend_negative else 1
+    labels = labels or {}
+    floor = None if citizens_from is None else abs(Money.of(citizens_from))
+    order = list(lines) if lines is not None else sorted(change.sub_area_changes)
+    for item in change.items:
+        if item.reason != "refund" and item.sub_area not in order:
+            order.append(item.sub_area)
+    rows: list[tuple[Cell, ...]] = []
+    if previous_total is not None:
+        rows.append(("Previous forecast", Money.of(previous_total)))
+    if current_total is not None:
+        rows.append(("This forecast", Money.of(current_total)))
+    rows.append(("Change of the forecast", change.total_change * sign))
+    refund = Money.total(item.amount for item in change.items if item.reason == "refund")
+    number = 0
+    for name in order:
+        items = [item for item in change.items if item.sub_area == name and item.reason != "refund"]
+        single = [
+            item
+            for item in items
+            if floor is not None and item.citizen_id is not None and abs(item.amount) >= floor
+        ]
+        rest = Money.total(item.amount for item in items if item not in single)
+        rows.append((labels.get(name, name), rest * sign))
+        for item in single:
+            number += 1
+            rows.append((f"Citizen {number}", item.amount * sign))
+    if refund or any(item.reason == "refund" for item in change.items):
+        rows.append(("Very expensive single cases (§ 176)", refund * sign))
+    rows.append(("Changes in all", change.explained * sign))
+    rows.append(("Unexplained", change.residual))
+    return Report(
+        title="The forecast's change summed up (kr.)", columns=("Line", "Change"), rows=rows
     )
 
 
