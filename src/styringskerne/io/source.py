@@ -98,6 +98,7 @@ DANISH_ALIASES: Final[Mapping[str, str]] = {
     "husstand": "household",
     "gyldig_fra": "valid_from",
     "gyldig fra": "valid_from",
+    "timer": "hours",
     "fødselsdato": "birth_date",
     "fodselsdato": "birth_date",
 }
