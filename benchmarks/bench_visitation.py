@@ -68,6 +68,7 @@ def columns_of(cases: dict[str, Any]) -> CaseColumns:
         asked=cases["asked"],
         priority=cases["priority"],
         development=cases["development"],
+        internal=np.full(cases["service"].size, -1, dtype=np.int8),
     )
 
 

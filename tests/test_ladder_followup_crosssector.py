@@ -317,3 +317,38 @@ def test_follow_up_defaults_without_a_seed_are_marked_assumptions() -> None:
     rule = text.split('services = ["SEL103", "SEL104", "SEL96"]')[0].rsplit("[[rule]]", 1)[1]
     assert "ASSUMPTION" in rule
     assert "ASSUMPTION" in (RecommendationPolicy.__doc__ or "")
+
+
+def test_follow_up_cadence_by_provider_kind_and_age() -> None:
+    """VIVE 2018 section 4.5: Holstebro follows up external temporary residential offers every
+    third month and its own every half year; Svendborg young citizens in temporary offers
+    every third month and the others yearly."""
+    holstebro = FollowUpSchedule.example("holstebro")
+    last = D(2024, 3, 1)
+    assert holstebro.next_due("SEL107", D(2024, 1, 1), last, internal=False) == D(2024, 6, 1)
+    assert holstebro.next_due("SEL107", D(2024, 1, 1), last, internal=True) == D(2024, 9, 1)
+    with pytest.raises(StyringskerneError, match="no rule for service 'SEL107'"):
+        holstebro.next_due("SEL107", D(2024, 1, 1), last)  # provider kind unknown
+    svendborg = FollowUpSchedule.example("svendborg")
+    young, older = D(2003, 6, 1), D(1980, 6, 1)  # 20 and 43 on 1 March 2024
+    assert svendborg.next_due("SEL107", D(2024, 1, 1), last, birth_date=young) == D(2024, 6, 1)
+    assert svendborg.next_due("SEL107", D(2024, 1, 1), last, birth_date=older) == D(2025, 3, 1)
+    # The vectorised path agrees with the one-case path.
+    cases = [
+        FollowUpCase(disposition_id="D1", citizen_id="B-1", service="SEL107",
+                     granted=D(2024, 1, 1), last_follow_up=last, birth_date=young),
+        FollowUpCase(disposition_id="D2", citizen_id="B-2", service="SEL107",
+                     granted=D(2024, 1, 1), last_follow_up=last, birth_date=older),
+    ]  # fmt: skip
+    status = follow_up_status(cases, D(2024, 7, 1), schedule=svendborg)
+    assert [case.disposition_id for case in status.overdue] == ["D1"]
+    with pytest.raises(StyringskerneError, match="never used"):
+        FollowUpSchedule.from_mapping(
+            {
+                "rule": [
+                    {"services": ["SEL107"], "first_after_months": 3, "then_every_months": 12},
+                    {"services": ["SEL107"], "internal": False, "first_after_months": 3,
+                     "then_every_months": 3},
+                ]
+            }
+        )  # fmt: skip

@@ -33,7 +33,7 @@ from styringskerne.core.masking import mask_citizen_field, mask_text, masked_rep
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import to_probability, to_quantity
 from styringskerne.dispositions import Actual, Disposition, probability_for_status
-from styringskerne.io.source import ColumnMapping, read_table
+from styringskerne.io.source import ColumnMapping, empty_fields, read_table
 from styringskerne.tariffs.pricelist import PriceList, runs_of_one_quantity
 from styringskerne.tariffs.prices import PriceSegment, Unit
 
@@ -423,11 +423,7 @@ def read_actuals(
     actuals: list[Actual] = []
     loaded: list[int] = []
     for line, fields in table.rows:
-        row_errors = [
-            RowError(line=line, column=name, reason="is empty")
-            for name in ACTUAL_COLUMNS
-            if not fields[name]
-        ]
+        row_errors = empty_fields(line, fields, ACTUAL_COLUMNS)
         day = _parse_field(line, "date", fields["date"], _parse_day, row_errors)
         amount = _parse_field(line, "amount", fields["amount"], _parse_amount, row_errors)
         if row_errors or day is None or amount is None:
@@ -582,11 +578,7 @@ def _read_by_account(
     loaded: list[int] = []
     seen: dict[str, int] = {}
     for line, fields in table.rows:
-        row_errors = [
-            RowError(line=line, column=name, reason="is empty")
-            for name in names
-            if not fields[name]
-        ]
+        row_errors = empty_fields(line, fields, names)
         item = parse(line, fields, row_errors)
         account = fields["account"]
         if account in seen:

@@ -14,7 +14,7 @@ from styringskerne.core.errors import ImportFailedError, RowError, Styringskerne
 from styringskerne.core.masking import mask_text
 from styringskerne.core.money import Money
 from styringskerne.io.csv import ImportResult, Source, _parse_amount, _parse_day, _parse_unit
-from styringskerne.io.source import ColumnMapping, read_table
+from styringskerne.io.source import ColumnMapping, empty_fields, read_table
 from styringskerne.tariffs.pricelist import PriceList
 from styringskerne.tariffs.prices import Unit
 
@@ -40,11 +40,7 @@ def read_price_list(
     rows: list[PriceRow] = []
     loaded: list[int] = []
     for line, fields in table.rows:
-        row_errors = [
-            RowError(line=line, column=name, reason="is empty")
-            for name in PRICE_LIST_REQUIRED
-            if not fields[name]
-        ]
+        row_errors = empty_fields(line, fields, PRICE_LIST_REQUIRED)
         parsed = []
         for name, parse in (("valid_from", _parse_day), ("unit", _parse_unit),
                             ("rate", _parse_amount)):  # fmt: skip

@@ -47,6 +47,7 @@ __all__ = [
     "ColumnMapping",
     "Table",
     "decode",
+    "empty_fields",
     "header_names",
     "load_column_mapping",
     "missing_or_unknown",
@@ -425,6 +426,13 @@ def read_table(
         return parse_workbook(data, required, optional, columns=columns)
     text, used = decode(data, encoding=encoding)
     return parse_table(text, required, optional, columns=columns, encoding=used)
+
+
+def empty_fields(line: int, fields: Mapping[str, str], names: Sequence[str]) -> list[RowError]:
+    """An "is empty" error for each of ``names`` that a row leaves empty."""
+    return [
+        RowError(line=line, column=name, reason="is empty") for name in names if not fields[name]
+    ]
 
 
 _WORKBOOK_SIGNATURE: Final = b"PK\x03\x04"

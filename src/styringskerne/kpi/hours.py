@@ -23,7 +23,7 @@ from styringskerne.core.errors import RowError, StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.quantities import Exact, to_fraction, to_quantity
 from styringskerne.io.csv import ImportResult
-from styringskerne.io.source import ColumnMapping, read_table
+from styringskerne.io.source import ColumnMapping, empty_fields, read_table
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.steering import Activity
 
@@ -63,11 +63,7 @@ def read_delivered_hours(
     items: list[DeliveredHours] = []
     loaded: list[int] = []
     for line, fields in table.rows:
-        problems = [
-            RowError(line=line, column=name, reason="is empty")
-            for name in DELIVERED_HOURS_COLUMNS
-            if not fields[name]
-        ]
+        problems = empty_fields(line, fields, DELIVERED_HOURS_COLUMNS)
         if problems:
             errors.extend(problems)
             continue

@@ -31,7 +31,7 @@ from styringskerne.core.calendar import (
     from_day_number,
 )
 from styringskerne.core.cpr import mask_id
-from styringskerne.core.data import load
+from styringskerne.core.data import load, load_example
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
@@ -39,6 +39,7 @@ from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
     "CRITERIA",
+    "EXAMPLE_SCHEDULES",
     "CaseColumns",
     "FlexibleFollowUp",
     "FollowUpCase",
@@ -49,6 +50,9 @@ __all__ = [
     "follow_up_status",
     "most_expensive",
 ]
+
+EXAMPLE_SCHEDULES: Final = ("holstebro", "svendborg")
+"""The shipped example follow-up schedules (VIVE 2018, section 4.5)."""
 
 CRITERIA: Final = (
     "functional_level_changed",
@@ -94,14 +98,35 @@ def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> 
         raise StyringskerneError(f"'{attribute.name}' must be a whole number of months >= 1")
 
 
+def _optional_age(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise StyringskerneError(f"'{attribute.name}' must be a whole number of years or absent")
+
+
 @masked_repr
 @attrs.frozen(kw_only=True)
 class FollowUpRule:
-    """When a service is followed up (opfølgningsregel): first after N months, then every M."""
+    """When a service is followed up (opfølgningsregel): first after N months, then every M.
+
+    A rule may hold only for providers of one kind (``internal``: the municipality's own, or
+    external) or for citizens of an age (``age_from``–``age_to`` years, both inclusive, at the
+    grant or the last follow-up): Holstebro follows up external residential offers every three
+    months and its own every six; Svendborg young citizens in temporary residential offers
+    every three months and the others yearly (VIVE 2018, section 4.5). The first rule of a
+    schedule that holds for a case is its rule, so a narrower rule comes before a wider one.
+    """
 
     services: frozenset[str] = attrs.field(converter=_services)
     first_after_months: int = attrs.field(validator=_positive)
     then_every_months: int = attrs.field(validator=_positive)
+    internal: bool | None = None
+    age_from: int | None = attrs.field(default=None, validator=_optional_age)
+    age_to: int | None = attrs.field(default=None, validator=_optional_age)
+
+    @property
+    def conditions(self) -> tuple[bool | None, int | None, int | None]:
+        """What besides the service the rule asks of a case."""
+        return (self.internal, self.age_from, self.age_to)
 
 
 def _rules(value: Iterable[FollowUpRule]) -> tuple[FollowUpRule, ...]:
@@ -111,24 +136,54 @@ def _rules(value: Iterable[FollowUpRule]) -> tuple[FollowUpRule, ...]:
 @masked_repr
 @attrs.frozen(kw_only=True)
 class FollowUpSchedule:
-    """Follow-up rules by service (opfølgningsplan); a service in two rules is an error."""
+    """Follow-up rules by service (opfølgningsplan); the first rule that holds for a case is
+    its rule. Two rules for one service with the same conditions, or a rule that an earlier
+    rule without conditions for its service makes unreachable, are errors."""
 
     rules: tuple[FollowUpRule, ...] = attrs.field(converter=_rules)
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for rule in self.rules:
-            twice = seen & rule.services
-            if twice:
-                raise StyringskerneError(
-                    f"follow-up schedule names {', '.join(sorted(twice))} in two rules"
-                )
-            seen |= rule.services
+        seen: dict[tuple[str, tuple[bool | None, int | None, int | None]], int] = {}
+        open_ended: set[str] = set()
+        for index, rule in enumerate(self.rules, start=1):
+            for service in sorted(rule.services):
+                key = (service, rule.conditions)
+                if key in seen:
+                    raise StyringskerneError(
+                        f"follow-up schedule names {service} in two rules ({seen[key]} and "
+                        f"{index}) with the same conditions"
+                    )
+                if service in open_ended:
+                    raise StyringskerneError(
+                        f"follow-up schedule: rule {index} for {service} is never used, an "
+                        "earlier rule holds for every case of it; put the narrower rule first"
+                    )
+                seen[key] = index
+            if rule.conditions == (None, None, None):
+                open_ended |= rule.services
 
     @classmethod
     def default(cls) -> FollowUpSchedule:
         """The shipped default cadence (VIVE 2018, section 4.5)."""
         return _default_schedule()
+
+    @classmethod
+    def example(cls, name: str) -> FollowUpSchedule:
+        """A shipped example of a municipality's cadence (:data:`EXAMPLE_SCHEDULES`):
+        ``"holstebro"`` by provider kind, ``"svendborg"`` by age (VIVE 2018, section 4.5).
+
+        Raises:
+            StyringskerneError: naming the valid names.
+        """
+        return cls.from_mapping(
+            load_example(
+                "styringskerne.visitation",
+                "followup_schedules",
+                name,
+                EXAMPLE_SCHEDULES,
+                what="follow-up schedule",
+            )
+        )
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FollowUpSchedule:
@@ -146,25 +201,47 @@ class FollowUpSchedule:
         """Load a schedule from a TOML file of ``[[rule]]`` tables."""
         return cls.from_mapping(tomllib.loads(Path(path).read_text(encoding="utf-8")))
 
-    def rule_for(self, service: str) -> FollowUpRule:
-        """The rule of a service."""
+    def rule_for(
+        self, service: str, *, internal: bool | None = None, age: int | None = None
+    ) -> FollowUpRule:
+        """The first rule that holds for a service with a provider kind and an age."""
         for rule in self.rules:
-            if service in rule.services:
-                return rule
+            if service not in rule.services:
+                continue
+            if rule.internal is not None and rule.internal != internal:
+                continue
+            if rule.age_from is not None and (age is None or age < rule.age_from):
+                continue
+            if rule.age_to is not None and (age is None or age > rule.age_to):
+                continue
+            return rule
         raise StyringskerneError(f"the follow-up schedule has no rule for service {service!r}")
 
-    def next_due(self, service: str, granted: dt.date, last: dt.date | None = None) -> dt.date:
+    def next_due(
+        self,
+        service: str,
+        granted: dt.date,
+        last: dt.date | None = None,
+        *,
+        internal: bool | None = None,
+        birth_date: dt.date | None = None,
+    ) -> dt.date:
         """The next follow-up: first after the grant, then after the last follow-up.
 
         Examples:
             >>> FollowUpSchedule.default().next_due("SEL107", dt.date(2024, 1, 15))
             datetime.date(2024, 4, 15)
         """
-        rule = self.rule_for(service)
-        base, months = (granted, rule.first_after_months)
-        if last is not None and last >= granted:
-            base, months = (last, rule.then_every_months)
-        result = add_months_to_days(np.array([day_number(base)]), np.array([months]))
+        case = FollowUpCase(
+            disposition_id="",
+            citizen_id="",
+            service=service,
+            granted=granted,
+            last_follow_up=last,
+            internal=internal,
+            birth_date=birth_date,
+        )
+        result = _next_due_days(self, CaseColumns.of([case]))
         return from_day_number(int(result[0]))
 
 
@@ -209,6 +286,8 @@ class FollowUpCase:
     asked_for: bool = False
     political_priority: bool = False
     development_focus: bool = False
+    internal: bool | None = None
+    """The provider is the municipality's own (``True``), external (``False``) or unknown."""
 
 
 @masked_repr
@@ -235,6 +314,8 @@ class CaseColumns:
     priority: NDArray[np.bool_]
     development: NDArray[np.bool_]
     """The main focus of the help is development (``FollowUpCase.development_focus``)."""
+    internal: NDArray[np.int8]
+    """1 for the municipality's own provider, 0 for an external one, -1 when unknown."""
 
     @classmethod
     def of(cls, cases: Sequence[FollowUpCase]) -> CaseColumns:
@@ -258,6 +339,9 @@ class CaseColumns:
             asked=np.array([c.asked_for for c in cases], dtype=bool),
             priority=np.array([c.political_priority for c in cases], dtype=bool),
             development=np.array([c.development_focus for c in cases], dtype=bool),
+            internal=np.array(
+                [-1 if c.internal is None else int(c.internal) for c in cases], dtype=np.int8
+            ),
         )
 
 
@@ -265,17 +349,29 @@ def _next_due_days(schedule: FollowUpSchedule, columns: CaseColumns) -> NDArray[
     first = np.zeros(columns.service.size, dtype=np.int64)
     every = np.zeros(columns.service.size, dtype=np.int64)
     covered = np.zeros(columns.service.size, dtype=bool)
-    for rule in schedule.rules:
-        mask = np.isin(columns.service, sorted(rule.services))
+    followed = columns.last >= columns.granted
+    base = np.where(followed, columns.last, columns.granted)
+    known = columns.born != np.iinfo(np.int64).min
+    born = np.where(known, columns.born, 0)
+    for rule in schedule.rules:  # the first rule that holds wins
+        mask = np.isin(columns.service, sorted(rule.services)) & ~covered
+        if rule.internal is not None:
+            mask &= columns.internal == int(rule.internal)
+        if rule.age_from is not None:
+            mask &= known & (
+                add_months_to_days(born, np.full(born.size, 12 * rule.age_from)) <= base
+            )
+        if rule.age_to is not None:
+            limit = add_months_to_days(born, np.full(born.size, 12 * (rule.age_to + 1)))
+            mask &= known & (base < limit)
         first[mask], every[mask] = rule.first_after_months, rule.then_every_months
         covered |= mask
     if not covered.all():
         row = int(np.flatnonzero(~covered)[0])
+        service = str(columns.service[row])
         raise StyringskerneError(
-            f"case {row}: the follow-up schedule has no rule for service {columns.service[row]!r}"
+            f"case {row}: the follow-up schedule has no rule for service {service!r}"
         )
-    followed = columns.last >= columns.granted
-    base = np.where(followed, columns.last, columns.granted)
     return add_months_to_days(base, np.where(followed, every, first))
 
 
