@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, Money, StyringskerneError
+from styringskerne.budget.carry import Recovery, budgets_after, carried_result
 from styringskerne.budget.frame import (
     Action,
     BudgetFrame,
@@ -207,3 +208,44 @@ def test_shadow_budget_indexes_the_outer_years() -> None:
         Money.of("383.469,00"),
         Money.of("383.469,00"),
     ]
+
+
+def test_haderslev_recovers_an_appropriation_over_three_years() -> None:
+    """VIVE 2018 section 5.2, note 19: in Haderslev a supplementary appropriation is recovered
+    over 3 years; an overspend carried to next year lowers that year's budget."""
+    recovery = Recovery(amount=Money.of("1.000.000,00"), first_year=2019)
+    assert recovery.instalments() == {
+        2019: Money.of("333.333,34"),
+        2020: Money.of("333.333,33"),
+        2021: Money.of("333.333,33"),
+    }
+    overspent = YearResult(year=2018, budget=Money.of("50.000.000,00"),
+                           accounts=Money.of("50.600.000,00"))  # fmt: skip
+    carried = carried_result(overspent)
+    assert carried == Money.of("-600.000,00")
+    assert carried_result(overspent, share="1/2", cap=Money.of("250.000,00")) == Money.of(
+        "-250.000,00"
+    )
+    budgets = budgets_after(
+        {2019: Money.of("50.000.000,00"), 2020: Money.of("51.000.000,00"),
+         2021: Money.of("52.000.000,00")},
+        carried={2019: carried},
+        recoveries=[recovery],
+    )  # fmt: skip
+    assert budgets == {
+        2019: Money.of("49.066.666,66"),  # 50 mio. − 600.000 − 333.333,34
+        2020: Money.of("50.666.666,67"),
+        2021: Money.of("51.666.666,67"),
+    }
+    with pytest.raises(StyringskerneError, match="which has no budget"):
+        budgets_after({2019: Money(0)}, recoveries=[recovery])
+    with pytest.raises(StyringskerneError, match="'share' must be from 0 to 1"):
+        carried_result(overspent, share=2)
+
+
+@given(amount=st.integers(0, 10**13), years=st.integers(1, 10))
+def test_recovery_parts_add_up_to_the_amount(amount: int, years: int) -> None:
+    parts = Recovery(amount=Money(amount), first_year=2020, years=years).instalments()
+    assert Money.total(parts.values()) == Money(amount)
+    assert max(p.ore for p in parts.values()) - min(p.ore for p in parts.values()) <= 1
+    assert sorted(parts) == list(range(2020, 2020 + years))
