@@ -16,7 +16,10 @@ from styringskerne import DispositionLedger, Money, StyringskerneError
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.visitation.crosssector import (
     UNASSIGNED,
+    Family,
     SplitRule,
+    costs_and_gains,
+    selected_families,
     spend_by_area,
     spend_by_family,
 )
@@ -352,3 +355,30 @@ def test_follow_up_cadence_by_provider_kind_and_age() -> None:
                 ]
             }
         )  # fmt: skip
+
+
+def test_cross_sector_costs_and_gains_and_family_criteria() -> None:
+    """Seed 001: a solution costs on one area and saves on another (focus point 5), and
+    families are taken in by fixed criteria: cases on at least two sector areas, motivated
+    (focus point 2)."""
+    rows = costs_and_gains(
+        {"social": Money.of("300.000,00"), "children": Money.of("100.000,00")},
+        {"employment": "450.000,00", "children": "40.000,00"},
+    )
+    assert [(r.area, r.costs, r.gains, r.net) for r in rows] == [
+        ("children", Money.of("100.000,00"), Money.of("40.000,00"), Money.of("-60.000,00")),
+        ("employment", Money(0), Money.of("450.000,00"), Money.of("450.000,00")),
+        ("social", Money.of("300.000,00"), Money(0), Money.of("-300.000,00")),
+    ]
+    assert Money.total(r.net for r in rows) == Money.of("90.000,00")
+    families = [
+        Family(family_id="F1", sectors={"employment", "children"}, motivated=True),
+        Family(family_id="F2", sectors={"children"}, motivated=True),
+        Family(family_id="F3", sectors={"employment", "adults", "children"}),
+    ]
+    outcome = {f.family_id: failed for f, failed in selected_families(families)}
+    assert outcome["F1"] == ()
+    assert outcome["F2"] == ("cases on 1 sector areas, fewer than 2",)
+    assert outcome["F3"] == ("not motivated to take part",)
+    loose = selected_families(families, motivation_required=False)
+    assert [f.family_id for f, failed in loose if not failed] == ["F1", "F3"]

@@ -66,6 +66,10 @@ class ColourRule:
         return f"colours red {self.red}, yellow {self.yellow}, green {self.green}"
 
 
+def _optional_money(value: Money | str | None) -> Money | None:
+    return None if value is None else to_money(value)
+
+
 def _optional_probability(value: Exact | None) -> Fraction | None:
     return None if value is None else to_probability(value)
 
@@ -85,6 +89,10 @@ class YouthTransition:
         aftercare: with aftercare (efterværn) the transition is at 23, else at 18.
         transition_date: an expected date that overrides the birthday rule.
         account: account key; ``None`` takes the service's default.
+        children_yearly_cost: the child's expected yearly cost in the children's area this year
+            (forventet årlig udgift i børneområdet), for the handover list.
+        last_discussed: the last meeting where the case was discussed (senest drøftet).
+        caseworker: the child's caseworker.
     """
 
     citizen_id: str = attrs.field(repr=lambda value: repr(mask_id(value)))
@@ -96,6 +104,9 @@ class YouthTransition:
     aftercare: bool = False
     transition_date: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
     account: str | None = None
+    children_yearly_cost: Money | None = attrs.field(default=None, converter=_optional_money)
+    last_discussed: dt.date | None = attrs.field(default=None, validator=_check_optional_date)
+    caseworker: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.probability is None and self.colour is None:

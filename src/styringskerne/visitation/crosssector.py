@@ -4,13 +4,16 @@ Seed 001 (VIVE): cross-sector solutions separate the right to grant from the dut
 disposition may carry a granting area and a paying area (``Disposition.granting_area`` and
 ``paying_area``); a :class:`SplitRule` splits one cost across areas by fixed shares or by a key
 (say, hours per area); and a citizen's or a family's spend is totalled across areas for a
-period. Every split is exact: the parts add up to the whole, to the øre.
+period. Every split is exact: the parts add up to the whole, to the øre. A solution costs on
+one area and may save on another: :func:`costs_and_gains` sets the gains against the costs
+per area, and :func:`selected_families` applies the criteria for taking a family in (cases on
+at least two sector areas, motivation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 
@@ -19,11 +22,20 @@ import numpy as np
 
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
-from styringskerne.core.money import Money
+from styringskerne.core.money import Money, MoneyLike
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.ledger.ledger import DispositionLedger
 
-__all__ = ["UNASSIGNED", "SplitRule", "spend_by_area", "spend_by_family"]
+__all__ = [
+    "UNASSIGNED",
+    "AreaBalance",
+    "Family",
+    "SplitRule",
+    "costs_and_gains",
+    "selected_families",
+    "spend_by_area",
+    "spend_by_family",
+]
 
 UNASSIGNED = "unassigned"
 """The area of spend whose disposition names no paying area and has no split rule."""
@@ -128,3 +140,79 @@ def spend_by_family(
         bucket = result.setdefault(family, {})
         bucket[name] = bucket.get(name, Money(0)) + Money(amount)
     return {family: dict(sorted(spend.items())) for family, spend in sorted(result.items())}
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class AreaBalance:
+    """One sector area's costs and gains of a cross-sector solution (udgifter og gevinster).
+
+    ``net`` is gains − costs: positive when the area saves more than it spends.
+    """
+
+    area: str
+    costs: Money
+    gains: Money
+
+    @property
+    def net(self) -> Money:
+        """Gains − costs."""
+        return self.gains - self.costs
+
+
+def costs_and_gains(
+    costs: Mapping[str, Money], gains: Mapping[str, MoneyLike]
+) -> tuple[AreaBalance, ...]:
+    """Costs and gains per sector area, and what each area is left with (seed 001, focus point
+    5: a solution can cost on one area and save on another; the split tells whether it is
+    skewed and is the basis of next year's budget). ``costs`` is typically
+    :func:`spend_by_area`; ``gains`` the savings the municipality measures per area (fewer
+    benefit payments, a placement avoided, …). Areas in either appear, sorted.
+
+    Examples:
+        >>> rows = costs_and_gains({"social": Money.of("300.000,00")},
+        ...                        {"employment": "450.000,00"})
+        >>> [(r.area, str(r.net)) for r in rows]
+        [('employment', '450.000,00 kr.'), ('social', '-300.000,00 kr.')]
+    """
+    measured = {area: Money.of(amount) for area, amount in gains.items()}
+    return tuple(
+        AreaBalance(
+            area=area,
+            costs=costs.get(area, Money(0)),
+            gains=measured.get(area, Money(0)),
+        )
+        for area in sorted(set(costs) | set(measured))
+    )
+
+
+@masked_repr
+@attrs.frozen(kw_only=True)
+class Family:
+    """A family considered for a cross-sector solution (familie til tværgående løsning)."""
+
+    family_id: str
+    sectors: frozenset[str] = attrs.field(converter=frozenset)
+    """The sector areas the family has cases in (employment, children, adults, …)."""
+    motivated: bool = False
+    """Whether the family is motivated to take part."""
+
+
+def selected_families(
+    families: Iterable[Family], *, min_sectors: int = 2, motivation_required: bool = True
+) -> tuple[tuple[Family, tuple[str, ...]], ...]:
+    """The families that meet the criteria, and each one that a family does not meet.
+
+    Seed 001, focus point 2: every municipality set fixed criteria, "for example that the
+    families have cases on at least two sector areas and are motivated". Returns every family
+    with the criteria it fails (empty: selected), so a caseworker sees why one is left out.
+    """
+    result = []
+    for family in families:
+        failed = []
+        if len(family.sectors) < min_sectors:
+            failed.append(f"cases on {len(family.sectors)} sector areas, fewer than {min_sectors}")
+        if motivation_required and not family.motivated:
+            failed.append("not motivated to take part")
+        result.append((family, tuple(failed)))
+    return tuple(result)
