@@ -400,3 +400,18 @@ def test_cli_payments_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert data["payments"][0]["citizen_id"] == "010190-1234"
     assert main([*base, "--frequency", "once"]) == 1
     assert "no end date" in capsys.readouterr().err
+
+
+def test_demo_shows_bpa_apart_the_demand_pool_and_the_childrens_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example municipality's demo has BPA on its own sub-area, a demand-pool line and
+    the children's area (5.28.20-5.28.24) in its forecast."""
+    assert main(["demo", "--as-of", "2026-11-23", "--out", str(tmp_path)]) == 0
+    demo = capsys.readouterr().out
+    forecast = demo.split("Month-end forecast")[1].split("Deviation from the steering")[0]
+    rows = {line.split()[0] for line in forecast.splitlines() if line[:1].isdigit() or
+            line.startswith("efterspørgselspulje")}  # fmt: skip
+    assert {"5.38.39", "5.38.39.002", "efterspørgselspulje"} <= rows
+    assert {"5.28.20", "5.28.21", "5.28.22", "5.28.23", "5.28.24"} <= rows
+    assert "demand pool (efterspørgselspulje):" in forecast

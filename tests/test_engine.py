@@ -87,7 +87,7 @@ def test_cost_is_additive_over_any_partition(dispositions, start, cuts) -> None:
 
 
 @given(dispositions=disposition_lists(), year=st.integers(2022, 2026), day=st.integers(0, 365))
-def test_to_date_plus_rest_of_year_is_the_whole_year(dispositions, year, day) -> None:
+def test_figur_6_1_to_date_plus_rest_of_year_is_the_whole_year(dispositions, year, day) -> None:
     """Figur 6.1: computed to date + disposed rest of year = the year's cost, for any as-of date."""
     as_of = min(dt.date(year, 1, 1) + dt.timedelta(days=day), dt.date(year, 12, 31))
     ledger = DispositionLedger(dispositions)

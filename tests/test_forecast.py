@@ -260,7 +260,7 @@ def test_youth_turning_18_mid_year_with_probability_half() -> None:
     assert with_aftercare.expected_cost(2024) == Money(0)
 
 
-def test_colour_codes_follow_a_municipalitys_rule() -> None:
+def test_boks_5_1_colour_codes_follow_a_municipalitys_rule() -> None:
     youth = YouthTransition(
         citizen_id="B-9",
         birth_date=D(2006, 1, 1),

@@ -142,7 +142,7 @@ def test_granted_hours_occupancy_and_purchases() -> None:
     assert trade["sales"] == Money.of("31.000,00")
 
 
-def test_inflow_outflow_and_length_of_stay_in_temporary_placements() -> None:
+def test_boks_6_3_inflow_outflow_and_length_of_stay() -> None:
     def stay(id: str, citizen: str, start: dt.date, end: dt.date | None) -> Disposition:
         return day_stay(id, citizen, "SEL107", start, end)
 
@@ -172,7 +172,7 @@ def test_full_year_persons_count_overlapping_dispositions_once() -> None:
     assert full_year_persons(ledger, D(2024, 1, 1), D(2024, 12, 31)) == {"SEL108": 1}
 
 
-def test_progression_per_theme() -> None:
+def test_boks_7_3_progression_per_theme() -> None:
     scores = [
         Score(citizen_id="B-1", theme="daily living", day=D(2024, 1, 1), value=1),
         Score(citizen_id="B-1", theme="daily living", day=D(2024, 6, 1), value=2),

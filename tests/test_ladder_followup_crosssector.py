@@ -193,7 +193,7 @@ def test_overdue_per_caseworker_and_timeliness() -> None:
     assert status.timeliness == pytest.approx(2 / 3)
 
 
-def test_ikast_brande_flexible_follow_up_criteria() -> None:
+def test_boks_4_4_flexible_follow_up_criteria() -> None:
     """The six criteria of Ikast-Brande's flexible follow-up (*Boks 4.4*), one case each; the
     age criterion needs "hovedfokus på udvikling" as well."""
     base = FollowUpCase(

@@ -91,13 +91,13 @@ def level(name: str, **grant: object) -> str:
         ("1.000.000,01", "political_committee"),
     ],
 )
-def test_ikast_brande_amount_boundaries(amount: str, expected: str) -> None:
+def test_tabel_4_1_ikast_brande_amount_boundaries(amount: str, expected: str) -> None:
     """Tabel 4.1: up to 110.000 kr. caseworker, up to 415.000 manager, up to 1 mio. committee."""
     assert level("ikast-brande", service="SEL108", yearly_amount=amount) == expected
     assert level("ikast-brande", service="SEL85", yearly_amount=amount) == expected
 
 
-def test_holstebro_package_and_half_time() -> None:
+def test_tabel_4_1_holstebro_package_and_half_time() -> None:
     """Tabel 4.1: home support up to package 5 (6 h/week), day service up to ½ time."""
     assert level("holstebro", service="SEL85", hours_per_week=6) == "caseworker"
     assert level("holstebro", service="SEL85", hours_per_week="6,5") == "visitation_committee"
@@ -106,7 +106,7 @@ def test_holstebro_package_and_half_time() -> None:
     assert level("holstebro", service="SEL108") == "visitation_committee"
 
 
-def test_hillerod_hours_per_month() -> None:
+def test_tabel_4_1_hillerod_hours_per_month() -> None:
     """Tabel 4.1, Hillerød: support up to 9 hours a month in the caseworkers' column; more
     hours "drøftes med faglig koordinator på teammøde": discussed, still the caseworker's
     decision."""
@@ -122,7 +122,7 @@ def test_hillerod_hours_per_month() -> None:
     assert level("hillerod", service="SEL104") == "visitation_committee"
 
 
-def test_frederikshavn_only_external_places_go_to_the_committee() -> None:
+def test_tabel_4_1_frederikshavn_only_external_places_go_to_the_committee() -> None:
     assert level("frederikshavn", service="SEL108", internal=False) == "visitation_committee"
     assert level("frederikshavn", service="SEL104", internal=False) == "visitation_committee"
     assert level("frederikshavn", service="SEL108", internal=True) == "caseworker"
