@@ -5,6 +5,7 @@ delivered § 85 hours as a key figure), *Boks 4.5* ("Leveres de aftalte støttet
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from styringskerne import Disposition, DispositionLedger
 from styringskerne.kpi.hours import DeliveredHours, hours_by_month, read_delivered_hours
+from styringskerne.kpi.reports import hours_report
 
 D = dt.date
 LEDGER = DispositionLedger(
@@ -82,3 +84,16 @@ def test_delivered_hours_add_up_per_month(entries: list[tuple[int, int]]) -> Non
     assert sum((m.delivered for m in months), Fraction(0)) == sum(
         (Fraction(half, 2) for half, _ in entries), Fraction(0)
     )
+
+
+def test_hours_in_a_report() -> None:
+    """The hours as a report: two decimals from the exact figures, and a total row."""
+    delivered = [DeliveredHours(citizen_id="B-1", date=D(2024, 1, 15), hours=40)]
+    report = hours_report(hours_by_month(LEDGER, 2024, delivered, budgeted_per_week=15))
+    january, total = report.rows[0], report.rows[-1]
+    assert january == ("1", Decimal("44.29"), Decimal("40.00"), Fraction(28, 31), Decimal("66.43"))
+    # 2024: B-1 10 hours a week × 366 / 7, B-2 7 hours a week × 275 / 7 (from 1 April).
+    assert total[0] == "Total"
+    assert total[1] == Decimal("797.86")  # (3.660 + 1.925) / 7 = 5.585 / 7 = 797,857…
+    assert total[4] == Decimal("784.29")  # 15 × 366 / 7
+    assert "Delivered share" in report.to_text()

@@ -36,6 +36,7 @@ from styringskerne.kpi.figures import (
     inflow_outflow,
     occupancy,
 )
+from styringskerne.kpi.hours import HoursMonth
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.subareas import sub_area_codes
 from styringskerne.tariffs.specialtariff import special_tariff_figures
@@ -45,6 +46,7 @@ __all__ = [
     "Report",
     "caseload_report",
     "change_summary",
+    "hours_report",
     "management_report",
     "provider_report",
     "quarterly_report",
@@ -607,6 +609,52 @@ def change_summary(
     rows.append(("Unexplained", change.residual))
     return Report(
         title="The forecast's change summed up (kr.)", columns=("Line", "Change"), rows=rows
+    )
+
+
+def hours_report(months: Sequence[HoursMonth], *, title: str = "Support hours (§ 85)") -> Report:
+    """Granted, delivered and budgeted support hours per month, as a report (*Tabel 7.1*,
+    *Boks 7.5*): hours to two decimals (rounded half-even from the exact figures), the share
+    delivered, and a total row.
+    """
+    rows: list[tuple[Cell, ...]] = []
+    for month in months:
+        rows.append(
+            (
+                str(month.month),
+                _hours(month.granted),
+                _hours(month.delivered),
+                month.delivery_share,
+                None if month.budgeted is None else _hours(month.budgeted),
+            )
+        )
+    granted = sum((m.granted for m in months), Fraction(0))
+    delivered = sum((m.delivered for m in months), Fraction(0))
+    budgets = [m.budgeted for m in months]
+    budgeted = (
+        None
+        if any(b is None for b in budgets)
+        else sum((b for b in budgets if b is not None), Fraction(0))
+    )
+    rows.append(
+        (
+            "Total",
+            _hours(granted),
+            _hours(delivered),
+            delivered / granted if granted else None,
+            None if budgeted is None else _hours(budgeted),
+        )
+    )
+    return Report(
+        title=title,
+        columns=("Month", "Granted hours", "Delivered hours", "Delivered share", "Budgeted hours"),
+        rows=rows,
+    )
+
+
+def _hours(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_EVEN
     )
 
 
