@@ -11,10 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, day_number
+from styringskerne.core.calendar import BudgetYear
 from styringskerne.core.errors import AmountOverflowError
 from styringskerne.engine import MAX_ORE, daily_by_group, group_rows_sum, rounded_ratio
+from styringskerne.engine.projection import grouped_interval_costs
 from tests import reference
-from tests.strategies import DATES, disposition_lists
+from tests.strategies import DATES, YEARS, disposition_lists
 
 ranges = st.tuples(DATES, st.integers(min_value=0, max_value=120)).map(
     lambda pair: (pair[0], pair[0] + dt.timedelta(days=pair[1]))
@@ -215,3 +217,25 @@ def test_group_rows_sum_is_exact_sorted_or_not(
             group_rows_sum(codes, values, 5)
     else:
         assert group_rows_sum(codes, values, 5).tolist() == expected
+
+
+@given(dispositions=disposition_lists(max_size=8), year=YEARS)
+def test_both_paths_of_grouped_interval_costs_agree(dispositions, year) -> None:
+    """Months summed from the daily costs equal the costs at the month boundaries, to the øre,
+    for every grouping (the days of a month telescope to its cost)."""
+    ledger = DispositionLedger(dispositions)
+    bounds = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64)
+    for by in ("account", "citizen", "disposition"):
+        codes, labels = ledger.groups(by)
+        results = [
+            grouped_interval_costs(ledger.columns, codes, labels.size, bounds, path=path)
+            for path in ("boundaries", "daily", "auto")
+        ]
+        assert np.array_equal(results[0], results[1])
+        assert np.array_equal(results[0], results[2])
+    # Empty intervals (equal boundaries) are 0 on both paths.
+    codes, labels = ledger.groups("account")
+    twice = np.array([bounds[0], bounds[0], bounds[1]], dtype=np.int64)
+    for path in ("boundaries", "daily"):
+        got = grouped_interval_costs(ledger.columns, codes, labels.size, twice, path=path)
+        assert not got[:, 0].any()

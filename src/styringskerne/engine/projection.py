@@ -9,7 +9,7 @@ segments so that memory stays bounded at any size.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,11 +18,15 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.engine.aggregate import add_into
 from styringskerne.engine.columns import SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
+from styringskerne.engine.daily import daily_by_group
 from styringskerne.engine.limits import check_cost_limit
 
 __all__ = ["costs_between", "cumulative_at", "grouped_interval_costs", "interval_costs"]
 
 Int64Array = NDArray[np.int64]
+Path = Literal["auto", "boundaries", "daily"]
+_DAILY_PATH_CELLS: Final = 1 << 24
+"""Groups × days the daily path may hold at once (128 MiB of int64)."""
 _CHUNK_CELLS: Final = 1 << 17
 """Segments × boundaries evaluated at once: the temporaries stay small and in cache."""
 
@@ -75,17 +79,39 @@ def interval_costs(columns: SegmentColumns, boundaries: object) -> Int64Array:
 
 
 def grouped_interval_costs(
-    columns: SegmentColumns, groups: NDArray[np.integer], group_count: int, boundaries: object
+    columns: SegmentColumns,
+    groups: NDArray[np.integer],
+    group_count: int,
+    boundaries: object,
+    *,
+    path: Path = "auto",
 ) -> Int64Array:
     """Costs per group and interval: shape (group_count, K − 1), exact int64 øre.
 
-    ``groups[i]`` is segment ``i``'s group code in ``0 … group_count − 1``.
+    ``groups[i]`` is segment ``i``'s group code in ``0 … group_count − 1``. Two paths give the
+    same result to the øre: evaluating every segment at every boundary, or (for few groups)
+    the daily costs per group summed into the intervals. A day's cost is the difference of the
+    same rounded cumulative cost, so the days of an interval add up to the interval's cost
+    exactly. ``path="auto"`` takes the cheaper one.
     """
     days = _check_boundaries(boundaries)
     check_cost_limit(columns, int(days[-1]))
     intervals = days.size - 1
-    result = np.zeros(group_count * intervals, dtype=np.int64)
     codes = np.asarray(groups, dtype=np.int64)
+    span = int(days[-1] - days[0])
+    if path not in ("auto", "boundaries", "daily"):
+        raise StyringskerneError(f"'path' must be auto|boundaries|daily (got {path!r})")
+    matrix = group_count * span
+    if path == "daily" or (
+        path == "auto" and matrix <= _DAILY_PATH_CELLS and 2 * matrix < len(columns) * intervals
+    ):
+        daily = daily_by_group(columns, codes, group_count, int(days[0]), int(days[-1]))
+        running = np.zeros((group_count, span + 1), dtype=np.int64)
+        np.cumsum(daily, axis=1, out=running[:, 1:])
+        offsets = days - days[0]
+        result_daily: Int64Array = running[:, offsets[1:]] - running[:, offsets[:-1]]
+        return result_daily
+    result = np.zeros(group_count * intervals, dtype=np.int64)
     for rows in _chunks(len(columns), days.size):
         costs = np.diff(_cumulative(columns, rows, days[None, :]), axis=1)
         cells = codes[rows, None] * intervals + np.arange(intervals)
