@@ -25,9 +25,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src
 
 # The gate runs the same examples every time (profile "ci"); HYPOTHESIS_PROFILE=thorough runs
-# 1.000 examples of every property and fuzz test.
+# 1.000 examples of every property and fuzz test. The suite runs on every core (pytest-xdist:
+# about 45 s instead of 80 s on 2 cores); PYTEST_ARGS="-m 'not slow'" leaves out the demo runs.
 unit: $(STAMP)
-	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site

@@ -187,6 +187,7 @@ def test_cli_bad_input_exits_non_zero_with_the_row_report(
     assert captured.out == ""
 
 
+@pytest.mark.slow
 def test_cli_demo_writes_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--as-of", "2024-06-30", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -343,6 +344,7 @@ def test_cli_prognose_table_and_bad_budget(
     assert "line 3, column 'account'" not in err  # line 2 failed, so line 3 is the first 5.38.50
 
 
+@pytest.mark.slow
 def test_demo_forecast_matches_the_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -350,6 +352,13 @@ def test_demo_forecast_matches_the_files(
     demo = capsys.readouterr().out
     assert "Since the forecast of 2024-05-31:" in demo
     assert "Unexplained residual in total: 0,00" in demo
+    # BPA on its own sub-area, the demand pool and the children's area (5.28.20-5.28.24).
+    forecast = demo.split("Month-end forecast")[1].split("Deviation from the steering")[0]
+    rows = {line.split()[0] for line in forecast.splitlines() if line[:1].isdigit() or
+            line.startswith("efterspørgselspulje")}  # fmt: skip
+    assert {"5.38.39", "5.38.39.002", "efterspørgselspulje"} <= rows
+    assert {"5.28.20", "5.28.21", "5.28.22", "5.28.23", "5.28.24"} <= rows
+    assert "demand pool (efterspørgselspulje):" in forecast
     # The command the demo prints, demand pool options included, gives the demo's figures.
     printed = next(line for line in demo.splitlines() if "styringskerne prognose" in line)
     arguments = shlex.split(printed)[1:]
@@ -400,18 +409,3 @@ def test_cli_payments_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert data["payments"][0]["citizen_id"] == "010190-1234"
     assert main([*base, "--frequency", "once"]) == 1
     assert "no end date" in capsys.readouterr().err
-
-
-def test_demo_shows_bpa_apart_the_demand_pool_and_the_childrens_area(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The example municipality's demo has BPA on its own sub-area, a demand-pool line and
-    the children's area (5.28.20-5.28.24) in its forecast."""
-    assert main(["demo", "--as-of", "2026-11-23", "--out", str(tmp_path)]) == 0
-    demo = capsys.readouterr().out
-    forecast = demo.split("Month-end forecast")[1].split("Deviation from the steering")[0]
-    rows = {line.split()[0] for line in forecast.splitlines() if line[:1].isdigit() or
-            line.startswith("efterspørgselspulje")}  # fmt: skip
-    assert {"5.38.39", "5.38.39.002", "efterspørgselspulje"} <= rows
-    assert {"5.28.20", "5.28.21", "5.28.22", "5.28.23", "5.28.24"} <= rows
-    assert "demand pool (efterspørgselspulje):" in forecast

@@ -57,6 +57,7 @@ def test_the_schemas_are_valid_schemas() -> None:
         json_schema("demo")
 
 
+@pytest.mark.slow
 def test_every_json_output_validates(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d, previous = str(files / "dispositions.csv"), str(files / "previous.csv")
     as_of = ["--as-of", "2026-11-30"]

@@ -46,6 +46,7 @@ def _texts(figure: Any) -> list[str]:
     return [text.get_text() for text in figure.findobj(Text) if text.get_text()]
 
 
+@pytest.mark.slow
 def test_the_demo_plots_show_the_figures_of_its_tables(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
