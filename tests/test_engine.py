@@ -239,3 +239,26 @@ def test_both_paths_of_grouped_interval_costs_agree(dispositions, year) -> None:
     for path in ("boundaries", "daily"):
         got = grouped_interval_costs(ledger.columns, codes, labels.size, twice, path=path)
         assert not got[:, 0].any()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="5.38çø€ÅB-", max_size=9),
+            st.sampled_from(["", "5.38.50", "5.38.5", "day", "week"]),
+        ),
+        max_size=40,
+    )
+)
+def test_factorising_labels_equals_numpy_unique(texts: list[str]) -> None:
+    """The label factorisation's short cuts (one value, increasing ids, texts packed into
+    integers) give np.unique's labels and codes exactly, whatever the texts."""
+    from styringskerne.ledger.ledger import _factorised
+
+    for values in (np.array(texts, dtype=str), np.arange(len(texts), dtype=np.int64)):
+        if not values.size:
+            continue
+        labels, codes = _factorised(values)
+        expected_labels, expected_codes = np.unique(values, return_inverse=True)
+        assert labels.tolist() == expected_labels.tolist()
+        assert codes.tolist() == expected_codes.ravel().tolist()

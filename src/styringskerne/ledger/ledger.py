@@ -173,8 +173,7 @@ def _encode(
     if extra is not None and extra.size and values.dtype != extra.dtype:
         values, extra = values.astype(str), extra.astype(str)
     combined = values if extra is None or extra.size == 0 else np.concatenate([values, extra])
-    labels, codes = np.unique(combined, return_inverse=True)
-    codes = codes.astype(np.int64).ravel()
+    labels, codes = _factorised(combined)
     if citizens:
         labels, codes = _one_spelling_per_citizen(labels, codes)
     return (
@@ -182,6 +181,42 @@ def _encode(
         readonly(codes[: values.size]),
         readonly(codes[values.size :]),
     )
+
+
+def _factorised(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int64]]:
+    """Sorted distinct labels and each row's code, sparing the sort where it is not needed:
+    a column with one value (a dimension not given is all "") or one already strictly
+    increasing (row numbers as disposition ids) is its own factorisation."""
+    size = values.size
+    if size and not (values != values[0]).any():
+        return values[:1].copy(), np.zeros(size, dtype=np.int64)
+    if size > 1 and values.dtype.kind in "iu" and bool((values[1:] > values[:-1]).all()):
+        return values.copy(), np.arange(size, dtype=np.int64)
+    keys = _packed_keys(values)
+    if keys is not None:
+        # Short Latin-1 texts (account keys, units) sort as integers, several times faster.
+        _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+        return values[first], codes.astype(np.int64).ravel()
+    labels, codes = np.unique(values, return_inverse=True)
+    return labels, codes.astype(np.int64).ravel()
+
+
+def _packed_keys(values: NDArray[Any]) -> NDArray[np.uint64] | None:
+    """One integer per text that sorts as the text does, for texts of at most 8 characters
+    below U+0100 (each character a byte, shorter texts padded with 0 as numpy pads them);
+    ``None`` for any other column."""
+    if values.dtype.kind != "U":
+        return None
+    width = values.dtype.itemsize // 4
+    if not 0 < width <= 8:
+        return None
+    points = np.ascontiguousarray(values).view(np.uint32).reshape(-1, width)
+    if points.size and int(points.max()) > 0xFF:
+        return None
+    keys = np.zeros(values.size, dtype=np.uint64)
+    for column in range(width):
+        keys = (keys << np.uint64(8)) | points[:, column].astype(np.uint64)
+    return keys
 
 
 def _label_column(name: str, values: object, size: int) -> NDArray[Any]:
@@ -492,7 +527,7 @@ class DispositionLedger:
         units = np.asarray(unit)
         if units.ndim != 1 or units.shape[0] != size:
             raise StyringskerneError(f"'unit' must be one-dimensional with {size} rows")
-        names, unit_inverse = np.unique(units.astype(str), return_inverse=True)
+        names, unit_inverse = _factorised(units.astype(str))
         unknown = [name for name in names.tolist() if name not in UNIT_CODES]
         if unknown:
             row = int(np.flatnonzero(units.astype(str) == unknown[0])[0])
