@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import numpy as np
@@ -10,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styringskerne import DispositionLedger, day_number
+from styringskerne import DispositionLedger, StyringskerneError, day_number
 from styringskerne.core.calendar import BudgetYear
 from styringskerne.core.errors import AmountOverflowError
 from styringskerne.engine import MAX_ORE, daily_by_group, group_rows_sum, rounded_ratio
 from styringskerne.engine.projection import grouped_interval_costs
 from tests import reference
+from tests.builders import day_stay
 from tests.strategies import DATES, YEARS, disposition_lists
 
 ranges = st.tuples(DATES, st.integers(min_value=0, max_value=120)).map(
@@ -262,3 +264,62 @@ def test_factorising_labels_equals_numpy_unique(texts: list[str]) -> None:
         expected_labels, expected_codes = np.unique(values, return_inverse=True)
         assert labels.tolist() == expected_labels.tolist()
         assert codes.tolist() == expected_codes.ravel().tolist()
+
+
+@given(dispositions=disposition_lists(max_size=8), data=st.data())
+def test_merged_parts_are_the_whole(dispositions, data) -> None:
+    """Ledgers built on chunks merge into the ledger of all the dispositions: its monthly,
+    daily, cost and as-of figures are the whole's, and the parts' monthly by account add up to
+    it with the labels aligned."""
+    cut = sorted(data.draw(st.lists(st.integers(0, len(dispositions)), max_size=3)))
+    bounds = [0, *cut, len(dispositions)]
+    chunks = [dispositions[a:b] for a, b in itertools.pairwise(bounds)]
+    parts = [DispositionLedger(chunk) for chunk in chunks]
+    whole = DispositionLedger(dispositions)
+    merged = DispositionLedger.merge(parts)
+    first, last = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    for by in ("account", "citizen", "disposition", None):
+        assert merged.cost(first, last, by=by).to_dict() == whole.cost(first, last, by=by).to_dict()
+    assert np.array_equal(merged.monthly(2024, by="account").values,
+                          whole.monthly(2024, by="account").values)  # fmt: skip
+    assert np.array_equal(merged.daily(first, dt.date(2024, 2, 29)).values,
+                          whole.daily(first, dt.date(2024, 2, 29)).values)  # fmt: skip
+    assert merged.as_of(dt.date(2024, 6, 30)).total == whole.as_of(dt.date(2024, 6, 30)).total
+    summed: dict[str, int] = {}
+    for part in parts:
+        table = part.monthly(2024, by="account")
+        for label, row in zip(table.labels.tolist(), table.values.tolist(), strict=True):
+            summed[str(label)] = summed.get(str(label), 0) + sum(row)
+    whole_table = whole.monthly(2024, by="account")
+    expected = {
+        str(label): sum(row)
+        for label, row in zip(whole_table.labels.tolist(), whole_table.values.tolist(), strict=True)
+    }
+    assert {k: v for k, v in summed.items() if v} == {k: v for k, v in expected.items() if v}
+
+
+def test_merge_refuses_a_disposition_in_two_parts() -> None:
+    stay = day_stay("D1", "B-1", "SEL108", dt.date(2024, 1, 1))
+    with pytest.raises(StyringskerneError, match="occurs in part 1 and part 2"):
+        DispositionLedger.merge([DispositionLedger([stay]), DispositionLedger([stay])])
+    with pytest.raises(StyringskerneError, match="at least one ledger"):
+        DispositionLedger.merge([])
+
+
+def test_merge_keeps_the_postings_of_every_part() -> None:
+    from styringskerne import Actual, Money
+
+    one = DispositionLedger(
+        [day_stay("D1", "B-1", "SEL108", dt.date(2024, 1, 1))],
+        [Actual(citizen_id="B-1", account="5.38.50", date=dt.date(2024, 1, 31),
+                amount=Money.of("31.000,00"), disposition_id="D1")],
+    )  # fmt: skip
+    two = DispositionLedger(
+        [day_stay("D2", "010190-1234", "SEL107", dt.date(2024, 1, 1))],
+        [Actual(citizen_id="0101901234", account="5.38.52", date=dt.date(2024, 1, 31),
+                amount=Money.of("30.000,00"))],
+    )  # fmt: skip
+    merged = DispositionLedger.merge([one, two])
+    status = merged.as_of(dt.date(2024, 1, 31))
+    assert status.total.booked_to_date == Money.of("61.000,00")
+    assert merged.postings.disposition_id.tolist() == ["D1", ""]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -30,10 +30,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.catalogue.services import ServiceCatalogue
-from styringskerne.core.calendar import OPEN_END, BudgetYear, DateRange, check_day, day_number
+from styringskerne.core.calendar import (
+    OPEN_END,
+    BudgetYear,
+    DateRange,
+    check_day,
+    day_number,
+    from_day_number,
+)
 from styringskerne.core.cpr import mask_id, normalise_citizen_id
 from styringskerne.core.errors import ImportFailedError, StyringskerneError
-from styringskerne.core.masking import masked_repr
+from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import to_fraction
 from styringskerne.dispositions import Actual, Disposition
@@ -678,6 +685,78 @@ class DispositionLedger:
         return (
             f"DispositionLedger(segments={len(self)}, {counts}, actuals={self._actuals.day.size})"
         )
+
+    @classmethod
+    def merge(cls, ledgers: Iterable[DispositionLedger]) -> DispositionLedger:
+        """One ledger of several built apart (samlet dispositionsregnskab), e.g. one per
+        municipality or per chunk of dispositions: the segments, labels and postings of all.
+
+        Every result of the merged ledger is the result of one ledger built from all the
+        parts' dispositions; so, labels aligned, the parts' ``monthly``, ``daily``, ``cost`` and
+        ``as_of`` add up to the whole's exactly.
+
+        Raises:
+            StyringskerneError: without parts, or when a disposition id occurs in two parts
+                (parts built with ``from_arrays`` without ``disposition_id`` number their rows
+                from 0 and clash: give the ids).
+
+        Examples:
+            >>> from styringskerne import Disposition
+            >>> one = DispositionLedger([Disposition.at_rate(id="D1", citizen_id="B-1",
+            ...     service="SEL108", rate="1.000,00", unit="day", start=dt.date(2024, 1, 1))])
+            >>> two = DispositionLedger([Disposition.at_rate(id="D2", citizen_id="B-2",
+            ...     service="SEL108", rate="500,00", unit="day", start=dt.date(2024, 1, 1))])
+            >>> both = DispositionLedger.merge([one, two])
+            >>> both.cost(dt.date(2024, 1, 1), dt.date(2024, 1, 31)).to_dict()
+            {'total': '46500.00'}
+        """
+        parts = tuple(ledgers)
+        if not parts:
+            raise StyringskerneError("merge needs at least one ledger")
+        seen: dict[str, int] = {}
+        for index, part in enumerate(parts):
+            for label in part._dimensions["disposition"].labels.tolist():
+                key = str(label)
+                if key in seen:
+                    raise StyringskerneError(
+                        f"disposition id {mask_text(key)!r} occurs in part {seen[key] + 1} and "
+                        f"part {index + 1}; ids must be distinct across the parts (build parts "
+                        "with from_arrays with disposition_id)"
+                    )
+                seen[key] = index
+        labels: dict[str, NDArray[Any]] = {}
+        for name in DIMENSIONS:
+            columns = [p._dimensions[name].labels[p._dimensions[name].codes] for p in parts]
+            if len({column.dtype.kind for column in columns}) > 1:
+                columns = [column.astype(str) for column in columns]
+            labels[name] = np.concatenate(columns)
+        segments = SegmentColumns(
+            **{
+                field.name: readonly(
+                    np.concatenate([getattr(p._segments, field.name) for p in parts])
+                )
+                for field in attrs.fields(SegmentColumns)
+            }
+        )
+        actuals = tuple(actual for part in parts for actual in part._posting_records())
+        ledger = cls.__new__(cls)
+        ledger._assign(segments, labels, actuals, np.concatenate([p._birth_days for p in parts]))
+        return ledger
+
+    def _posting_records(self) -> Iterator[Actual]:
+        """The actual postings as objects again (for merging ledgers)."""
+        postings = self._actuals
+        citizens = self._dimensions["citizen"].labels
+        accounts = self._dimensions["account"].labels
+        for index in range(postings.day.size):
+            yield Actual(
+                citizen_id=str(citizens[postings.citizen[index]]),
+                account=str(accounts[postings.account[index]]),
+                date=from_day_number(int(postings.day[index])),
+                amount=Money(int(postings.amount[index])),
+                disposition_id=str(postings.disposition_id[index]) or None,
+                provider=str(postings.provider[index]) or None,
+            )
 
     def with_actuals(self, actuals: Iterable[Actual]) -> DispositionLedger:
         """A new ledger with the same dispositions and these actual postings."""
