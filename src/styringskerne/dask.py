@@ -1,0 +1,192 @@
+"""Ledgers beyond one machine on Dask (dispositionsregnskab på Dask): the optional extra ``dask``.
+
+A :class:`DaskLedger` holds a ``dask.dataframe`` with the columns of a dispositions file (as
+:meth:`~styringskerne.ledger.ledger.DispositionLedger.from_pandas` reads them, Parquet or CSV on
+disk). It shuffles the rows so that each disposition lies in one partition (a price run must not
+be cut, or its rounding would change), builds one in-memory ledger per partition on the workers,
+evaluates it there, and adds the partitions' results up with their labels aligned: every figure
+is exact, the same øre as one ledger of all the rows, and comes back as the in-memory result
+types. With a ``distributed`` client active the work runs on its workers; without one, on Dask's
+default scheduler.
+
+Every row is checked as in the CSV reader; a partition with bad rows stops the computation with
+the rows named (row numbers within the partition, the id of the disposition).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from styringskerne.core.calendar import BudgetYear, DateRange
+from styringskerne.core.errors import StyringskerneError
+from styringskerne.core.masking import masked_repr
+from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
+from styringskerne.ledger.results import AmountSeries, AmountTable
+
+__all__ = ["DaskLedger"]
+
+_MISSING = (
+    "styringskerne.dask needs the optional extra 'dask': pip install 'styringskerne[dask]' "
+    "(dask[dataframe] and distributed)"
+)
+
+
+def _dask() -> Any:
+    try:
+        import dask
+        import dask.dataframe
+    except ImportError as error:  # pragma: no cover - the extra is installed by .[dev]
+        raise ImportError(_MISSING) from error
+    return dask
+
+
+Partial = tuple[NDArray[Any], NDArray[np.int64]]
+"""One partition's result: its labels and a matrix of amounts, one row per label."""
+
+
+def _evaluate(frame: Any, query: Callable[[DispositionLedger], Partial]) -> Partial:
+    """One partition: an in-memory ledger of its rows, and the query's labels and amounts."""
+    if len(frame) == 0:
+        return np.array([], dtype=str), np.zeros((0, 0), dtype=np.int64)
+    return query(DispositionLedger.from_pandas(frame.reset_index(drop=True)))
+
+
+def _combine(parts: Sequence[Partial]) -> Partial:
+    """The partitions' amounts added up with their labels aligned (exact integers)."""
+    filled = [(labels, values) for labels, values in parts if labels.size]
+    if not filled:
+        return np.array([], dtype=str), np.zeros((0, 0), dtype=np.int64)
+    every = np.concatenate([labels.astype(str) for labels, _ in filled])
+    labels, codes = np.unique(every, return_inverse=True)
+    width = filled[0][1].shape[1]
+    result = np.zeros((labels.size, width), dtype=np.int64)
+    offset = 0
+    for part_labels, values in filled:
+        np.add.at(result, codes.ravel()[offset : offset + part_labels.size], values)
+        offset += part_labels.size
+    return labels, result
+
+
+@masked_repr
+@attrs.frozen(eq=False)
+class DaskLedger:
+    """A disposition ledger over a ``dask.dataframe`` (dispositionsregnskab på Dask).
+
+    Build it with :meth:`from_dataframe`; ask it what you would ask a
+    :class:`~styringskerne.ledger.ledger.DispositionLedger`: :meth:`monthly`, :meth:`daily`,
+    :meth:`cost`.
+    """
+
+    frame: Any
+
+    @classmethod
+    def from_dataframe(cls, frame: Any) -> DaskLedger:
+        """A ledger over a dask dataframe with the dispositions file's columns.
+
+        Rows of one disposition (``disposition_id``) are brought into one partition first.
+
+        Raises:
+            StyringskerneError: without a ``disposition_id`` column.
+        """
+        _dask()
+        if "disposition_id" not in frame.columns:
+            raise StyringskerneError(
+                "the dataframe needs a 'disposition_id' column: the rows of one disposition "
+                "must stay together"
+            )
+        return cls(frame.shuffle(on="disposition_id"))
+
+    def _run(self, query: Callable[[DispositionLedger], Partial]) -> Partial:
+        dask = _dask()
+        parts = [dask.delayed(_evaluate)(part, query) for part in self.frame.to_delayed()]
+        combined: Partial = dask.delayed(_combine)(parts).compute()
+        return combined
+
+    def cost(self, start: dt.date, end: dt.date, *, by: str | None = None) -> AmountTable:
+        """The cost of the days ``start`` to ``end`` (both inclusive), in total or by a
+        dimension, as :meth:`DispositionLedger.cost`."""
+        _check_by(by)
+        period = DateRange(start=start, end=end)
+        labels, values = self._run(_CostQuery(start, end, by))
+        if by is None and not labels.size:
+            labels, values = np.array(["total"]), np.zeros((1, 1), dtype=np.int64)
+        return AmountTable(
+            dimension=by or "total",
+            period=period,
+            labels=labels,
+            amounts=values[:, 0] if values.size else np.zeros(0, dtype=np.int64),
+        )
+
+    def monthly(self, year: int, *, by: str | None = None) -> AmountSeries:
+        """Cost per calendar month of a budget year, as :meth:`DispositionLedger.monthly`."""
+        _check_by(by)
+        labels, values = self._run(_MonthlyQuery(year, by))
+        days = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64).astype("datetime64[D]")
+        return AmountSeries(
+            dimension=by or "total",
+            labels=labels,
+            starts=days[:-1],
+            stops=days[1:],
+            values=values if values.size else np.zeros((0, 12), dtype=np.int64),
+        )
+
+    def daily(self, start: dt.date, end: dt.date, *, by: str | None = None) -> AmountSeries:
+        """Cost per day from ``start`` to ``end`` inclusive, as :meth:`DispositionLedger.daily`."""
+        _check_by(by)
+        period = DateRange(start=start, end=end)
+        width = period.stop_number - period.start_number
+        labels, values = self._run(_DailyQuery(start, end, by))
+        days = np.arange(period.start_number, period.stop_number + 1).astype("datetime64[D]")
+        return AmountSeries(
+            dimension=by or "total",
+            labels=labels,
+            starts=days[:-1],
+            stops=days[1:],
+            values=values if values.size else np.zeros((0, width), dtype=np.int64),
+        )
+
+
+def _check_by(by: str | None) -> None:
+    if by is not None and by not in DIMENSIONS:
+        raise StyringskerneError(f"'by' must be one of {'|'.join(DIMENSIONS)} or None (got {by!r})")
+
+
+@masked_repr
+@attrs.frozen
+class _CostQuery:
+    start: dt.date
+    end: dt.date
+    by: str | None
+
+    def __call__(self, ledger: DispositionLedger) -> Partial:
+        table = ledger.cost(self.start, self.end, by=self.by)
+        return table.labels, table.amounts[:, None]
+
+
+@masked_repr
+@attrs.frozen
+class _MonthlyQuery:
+    year: int
+    by: str | None
+
+    def __call__(self, ledger: DispositionLedger) -> Partial:
+        series = ledger.monthly(self.year, by=self.by)
+        return series.labels, series.values
+
+
+@masked_repr
+@attrs.frozen
+class _DailyQuery:
+    start: dt.date
+    end: dt.date
+    by: str | None
+
+    def __call__(self, ledger: DispositionLedger) -> Partial:
+        series = ledger.daily(self.start, self.end, by=self.by)
+        return series.labels, series.values

@@ -1,0 +1,87 @@
+"""Ledgers on Dask: the same øre as the in-memory ledger, on a real distributed cluster with two
+worker processes and on the default scheduler, from Parquet on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from styringskerne import DispositionLedger, ImportFailedError, StyringskerneError
+from styringskerne.dask import DaskLedger
+from styringskerne.examples import example_municipality
+from styringskerne.io.csv import write_dispositions
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+# dask itself still calls a pandas API that pandas 3.1 deprecates; not this library's to fix.
+pytestmark = pytest.mark.filterwarnings("ignore:.*The inplace keyword in DataFrame")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DispositionLedger]:
+    """The example municipality as a dispositions file, written to Parquet in 4 parts."""
+    folder = tmp_path_factory.mktemp("dask")
+    town = example_municipality(2024)
+    write_dispositions(town.dispositions, folder / "dispositions.csv")
+    frame = pd.read_csv(folder / "dispositions.csv", dtype=str, keep_default_na=False)
+    dd.from_pandas(frame, npartitions=4).to_parquet(folder / "parquet")
+    return folder / "parquet", DispositionLedger(town.dispositions)
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+@pytest.mark.slow
+def test_dask_ledger_on_a_local_cluster_equals_the_ledger(
+    files: tuple[Path, DispositionLedger], cluster: object
+) -> None:
+    path, ledger = files
+    assert len(cluster.scheduler_info()["workers"]) == 2  # type: ignore[attr-defined]
+    on_dask = DaskLedger.from_dataframe(dd.read_parquet(path))
+    monthly, expected = on_dask.monthly(2024, by="account"), ledger.monthly(2024, by="account")
+    assert monthly.labels.tolist() == expected.labels.tolist()
+    assert np.array_equal(monthly.values, expected.values)
+    first, last = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    for by in (None, "citizen", "provider"):
+        assert (
+            on_dask.cost(first, last, by=by).to_dict() == ledger.cost(first, last, by=by).to_dict()
+        )
+    daily = on_dask.daily(dt.date(2024, 2, 1), dt.date(2024, 2, 29), by="service")
+    assert np.array_equal(
+        daily.values, ledger.daily(dt.date(2024, 2, 1), dt.date(2024, 2, 29), by="service").values
+    )
+
+
+def test_dask_ledger_on_the_default_scheduler_and_its_errors(
+    files: tuple[Path, DispositionLedger],
+) -> None:
+    path, ledger = files
+    frame = dd.read_parquet(path)
+    on_dask = DaskLedger.from_dataframe(frame)
+    total = on_dask.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert total.total == ledger.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
+    with pytest.raises(StyringskerneError, match="'disposition_id' column"):
+        DaskLedger.from_dataframe(frame.drop(columns=["disposition_id"]))
+    with pytest.raises(StyringskerneError, match="'by' must be one of"):
+        on_dask.monthly(2024, by="colour")
+    # A bad row stops the computation with the row named, as the CSV reader names it.
+    bad = frame.compute().head(3).copy()
+    bad.loc[bad.index[1], "rate"] = "lots"
+    with pytest.raises(ImportFailedError, match="rate") as error:
+        DaskLedger.from_dataframe(dd.from_pandas(bad, npartitions=1)).cost(
+            dt.date(2024, 1, 1), dt.date(2024, 1, 31)
+        )
+    assert "line 2" in str(error.value) or "row 2" in str(error.value)
