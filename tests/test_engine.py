@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from styringskerne import DispositionLedger, StyringskerneError, day_number
 from styringskerne.core.calendar import BudgetYear
 from styringskerne.core.errors import AmountOverflowError
-from styringskerne.engine import MAX_ORE, daily_by_group, group_rows_sum, rounded_ratio
+from styringskerne.engine import (
+    MAX_ORE,
+    daily_by_group,
+    dense_codes,
+    group_rows_sum,
+    rounded_ratio,
+)
 from styringskerne.engine.projection import grouped_interval_costs
 from tests import reference
 from tests.builders import day_stay
@@ -323,3 +329,12 @@ def test_merge_keeps_the_postings_of_every_part() -> None:
     status = merged.as_of(dt.date(2024, 1, 31))
     assert status.total.booked_to_date == Money.of("61.000,00")
     assert merged.postings.disposition_id.tolist() == ["D1", ""]
+
+
+@given(st.lists(st.integers(0, 30), max_size=50))
+def test_dense_codes_equal_numpy_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    keys, inverse = dense_codes(array, 31)
+    expected_keys, expected_inverse = np.unique(array, return_inverse=True)
+    assert keys.tolist() == expected_keys.tolist()
+    assert inverse.tolist() == expected_inverse.ravel().tolist()

@@ -7,6 +7,7 @@ segments or days, and no segments × days matrix is built.
 
 from styringskerne.engine.aggregate import (
     add_into,
+    dense_codes,
     exact_sum,
     fraction_sums,
     group_rows_sum,
@@ -48,6 +49,7 @@ __all__ = [
     "cumulative_at",
     "cumulative_cost",
     "daily_by_group",
+    "dense_codes",
     "exact_sum",
     "fraction_sums",
     "group_rows_sum",

@@ -13,6 +13,7 @@ from styringskerne.core.limits import MAX_ORE, format_max_amount
 
 __all__ = [
     "add_into",
+    "dense_codes",
     "exact_sum",
     "fraction_sums",
     "group_rows_sum",
@@ -63,6 +64,23 @@ def _check_range(values: NDArray[np.object_], what: str) -> None:
             f"{what} is {values.ravel()[beyond[0]]} øre, beyond the largest exact amount "
             f"{format_max_amount()}"
         )
+
+
+def dense_codes(
+    values: NDArray[np.integer], size: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``np.unique(values, return_inverse=True)`` for codes in ``0 … size − 1``, without a
+    sort: the sorted distinct codes and each value's position among them.
+
+    Examples:
+        >>> keys, inverse = dense_codes(np.array([5, 2, 5, 0]), 6)
+        >>> keys.tolist(), inverse.tolist()
+        ([0, 2, 5], [2, 1, 2, 0])
+    """
+    present = np.zeros(size, dtype=bool)
+    present[values] = True
+    position = np.cumsum(present, dtype=np.int64) - 1
+    return np.flatnonzero(present).astype(np.int64), position[values]
 
 
 def exact_sum(values: NDArray[np.integer], axis: int | None = None) -> NDArray[np.int64]:

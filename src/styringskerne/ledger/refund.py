@@ -70,6 +70,7 @@ from styringskerne.engine import (
     UNIT_WEEK,
     SegmentColumns,
     build_segment_columns,
+    dense_codes,
     exact_sum,
     group_rows_sum,
     group_sum,
@@ -690,7 +691,7 @@ def state_refund(
         np.minimum(pieces.stop, columns.stop[pieces.rows]),
         calendar,
     )
-    keys, inverse = np.unique(pieces.unit_keys, return_inverse=True)
+    keys, inverse = dense_codes(pieces.unit_keys, households.size + citizens.size)
     # Pieces sorted by unit: every sum per unit below is one run, not a scatter.
     order = np.argsort(inverse.ravel(), kind="stable")
     pieces = pieces.take(order)
@@ -730,7 +731,7 @@ def state_refund(
         labels=labels,
     )
     segment_citizens = citizen_codes[chosen]
-    listed = np.unique(segment_citizens)
+    listed, _ = dense_codes(segment_citizens, citizens.size)
     left_out = (
         ~ages.covered[segment_citizens]
         & (ages.age_67[segment_citizens] < calendar.year_stop)
@@ -750,7 +751,9 @@ def state_refund(
         unknown_age=tuple(
             citizens[listed[ages.birth[listed] == NO_BIRTH_DATE]].astype(str).tolist()
         ),
-        after_67=tuple(citizens[np.unique(segment_citizens[left_out])].astype(str).tolist()),
+        after_67=tuple(
+            citizens[dense_codes(segment_citizens[left_out], citizens.size)[0]].astype(str).tolist()
+        ),
         services_not_in_catalogue=unknown_services,
     )
 
