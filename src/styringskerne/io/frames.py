@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.errors import RowError
 from styringskerne.dispositions import Disposition
@@ -36,6 +38,7 @@ from styringskerne.io.csv import (
 from styringskerne.io.source import ColumnMapping, header_names, missing_or_unknown, not_read
 
 __all__ = [
+    "columns_of_a_clean_frame",
     "dispositions_from_arrow",
     "dispositions_from_pandas",
     "dispositions_from_records",
@@ -143,3 +146,161 @@ def dispositions_from_arrow(
         catalogue=catalogue,
         columns=columns,
     )
+
+
+_SIMPLE_KRONER = r"^-?\d{1,13}(\.\d{1,2})?$"
+_UNITS = ("day", "week", "month", "once")
+
+
+def columns_of_a_clean_frame(
+    frame: Any, *, catalogue: ServiceCatalogue | None = None
+) -> dict[str, Any] | None:
+    """The columns for ``DispositionLedger.from_arrays`` of a frame whose every row passes the
+    checks in their simplest form, found with whole-column operations; ``None`` when any row
+    might not (then the row-by-row reader runs and reports every row as it always does).
+
+    Simplest form: the library's column names; ids and service as non-empty text without
+    surrounding blanks, the service in the catalogue and the account empty or given; ISO dates
+    (``2024-01-31``) or date columns at midnight; units as ``day|week|month|once``; rates as
+    kroner with a point and at most two decimals (or whole øre in ``rate_ore``); quantity and
+    probability empty or whole numbers; the optional columns empty; the rows of one
+    disposition agreeing on citizen, service, account and probability, in order of start, not
+    overlapping, only the last open-ended.
+    """
+    catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
+    names, problems = header_names([str(name) for name in frame.columns], {})
+    if problems or len(frame) == 0:
+        return None
+    data = frame.set_axis(names, axis=1)
+    rate_name = "rate_ore" if "rate_ore" in names else "rate"
+    required = ("disposition_id", "citizen_id", "service", "start", "end", "unit", rate_name,
+                "quantity", "probability")  # fmt: skip
+    known = {*required, "account", "provider", *OPTIONAL_DISPOSITION_COLUMNS}
+    if any(name not in names for name in required) or any(n not in known for n in names):
+        return None
+    if any(_filled(data[name]) for name in OPTIONAL_DISPOSITION_COLUMNS if name in names):
+        return None
+    texts = [_plain_text(data[name]) for name in ("disposition_id", "citizen_id", "service")]
+    ids, citizens, services = texts
+    if ids is None or citizens is None or services is None:
+        return None
+    derived = services.map({service.code: service.account for service in catalogue})
+    if derived.isna().any():
+        return None
+    given = (
+        data["account"].fillna("").astype(str) if "account" in names else derived.str.slice(0, 0)
+    )
+    accounts = given.where(given != "", derived)
+    units = data["unit"]
+    if units.isna().any() or not units.astype(str).isin(_UNITS).all():
+        return None
+    start, end = _dates(data["start"], empty=False), _dates(data["end"], empty=True)
+    rate_ore = _rates_ore(data[rate_name], whole_ore=rate_name == "rate_ore")
+    quantity, probability = _whole(data["quantity"]), _whole(data["probability"])
+    refused = any(value is False for value in (quantity, probability))
+    if start is None or end is None or rate_ore is None or refused:
+        return None
+    if probability is not None and not ((probability >= 0) & (probability <= 1)).all():
+        return None
+    shared = [citizens.to_numpy(), services.to_numpy(), accounts.to_numpy()]
+    if probability is not None:
+        shared.append(probability)
+    if not _one_disposition_per_run(ids.to_numpy(), shared, start, end):
+        return None
+    provider = data["provider"].fillna("").astype(str) if "provider" in names else None
+    return {
+        "disposition_id": ids.to_numpy().astype(str),
+        "citizen_id": citizens.to_numpy().astype(str),
+        "account": accounts.to_numpy().astype(str),
+        "service": services.to_numpy().astype(str),
+        "provider": None if provider is None else provider.to_numpy().astype(str),
+        "start": start,
+        "end": end,
+        "unit": units.astype(str).to_numpy().astype(str),
+        "rate_ore": rate_ore,
+        "quantity": quantity,
+        "probability": probability,
+    }
+
+
+def _filled(column: Any) -> bool:
+    """Whether any cell of a column holds something."""
+    return bool((column.notna() & (column.astype(str) != "")).any())
+
+
+def _plain_text(column: Any) -> Any:
+    """The column as text when every cell is non-empty text without surrounding blanks."""
+    if column.isna().any():
+        return None
+    values = column.astype(str)
+    if (values == "").any() or (values.str.strip() != values).any():
+        return None
+    return values
+
+
+def _dates(column: Any, *, empty: bool) -> Any:
+    """Day numbers of ISO dates or a date column at midnight (``NaT`` where empty)."""
+    import pandas as pd  # the caller has a pandas frame, so pandas is there
+
+    missing = column.isna() | (column.astype(str) == "")
+    if missing.any() and not empty:
+        return None
+    if pd.api.types.is_datetime64_any_dtype(column):
+        parsed = column
+    else:
+        parsed = pd.to_datetime(column.where(~missing, None), format="%Y-%m-%d", errors="coerce")
+    if (parsed.isna() & ~missing).any() or getattr(parsed.dt, "tz", None) is not None:
+        return None
+    if ((parsed.dt.normalize() != parsed) & parsed.notna()).any():
+        return None
+    return parsed.to_numpy(dtype="datetime64[D]")
+
+
+def _rates_ore(column: Any, *, whole_ore: bool) -> Any:
+    """Whole øre of an integer ``rate_ore`` column or of kroner written ``1149.50``."""
+    import pandas as pd
+
+    if whole_ore:
+        return column.to_numpy(dtype="int64") if pd.api.types.is_integer_dtype(column) else None
+    text = column.astype(str)
+    if column.isna().any() or not text.str.fullmatch(_SIMPLE_KRONER).all():
+        return None
+    negative = text.str.startswith("-")
+    digits = text.str.lstrip("-")
+    kroner = digits.str.split(".", n=1).str[0].astype("int64")
+    decimals = digits.str.split(".", n=1).str[1].fillna("").str.ljust(2, "0").astype("int64")
+    ore = (kroner * 100 + decimals).to_numpy(dtype="int64")
+    return np.where(negative.to_numpy(), -ore, ore)
+
+
+def _whole(column: Any) -> Any:
+    """Whole numbers of a column, ``None`` when every cell is empty, ``False`` otherwise."""
+    import pandas as pd
+
+    text = column.astype(str)
+    if column.isna().all() or (text == "").all():
+        return None
+    if pd.api.types.is_integer_dtype(column):
+        return column.to_numpy(dtype="int64")
+    if column.notna().all() and text.str.fullmatch(r"\d{1,9}").all():
+        return text.astype("int64").to_numpy()
+    return False
+
+
+def _one_disposition_per_run(ids: Any, shared: list[Any], start: Any, end: Any) -> bool:
+    """Whether each disposition's rows agree on ``shared``, follow each other in order of
+    start without overlapping, and only the last is open-ended."""
+    import pandas as pd
+
+    grouped = pd.Series(np.arange(ids.size)).groupby(ids, sort=False)
+    first_row = grouped.transform("first").to_numpy()
+    if any((values != values[first_row]).any() for values in shared):
+        return False
+    stop = np.where(np.isnat(end), np.datetime64("9999-12-31"), end)
+    if (stop < start).any():
+        return False
+    previous = grouped.shift(1).to_numpy()
+    following = ~np.isnan(previous.astype(float))
+    before = previous[following].astype(np.int64)
+    rows = np.flatnonzero(following)
+    return not ((start[rows] <= stop[before]).any() or np.isnat(end[before]).any())

@@ -596,13 +596,23 @@ class DispositionLedger:
     ) -> DispositionLedger:
         """A ledger from a ``pandas.DataFrame`` with the dispositions CSV's columns.
 
-        Every row is checked as in the CSV reader.
+        Every row is checked as in the CSV reader. A frame whose every row is valid in the
+        simplest form (see :func:`~styringskerne.io.frames.columns_of_a_clean_frame`) is built
+        from its columns at once, several times faster; the result is the same.
 
         Raises:
             ImportFailedError: with every bad row (1-based row numbers).
         """
-        from styringskerne.io.frames import dispositions_from_pandas
+        from styringskerne.io.frames import columns_of_a_clean_frame, dispositions_from_pandas
 
+        # A frame whose every row is plainly valid is built from its columns at once; any
+        # doubt, and the row-by-row reader runs and names every row as it always does.
+        clean = columns_of_a_clean_frame(frame, catalogue=catalogue)
+        if clean is not None:
+            try:
+                return cls.from_arrays(**clean)
+            except StyringskerneError:
+                pass
         return cls._loaded(
             dispositions_from_pandas(frame, catalogue=catalogue), "dataframe", catalogue
         )

@@ -1,0 +1,73 @@
+"""A frame whose rows are plainly valid is built from its columns at once; the ledger and the
+errors must be exactly those of the row-by-row reader, for clean and for broken frames."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from styringskerne import Disposition, DispositionLedger, ImportFailedError
+from styringskerne.io.csv import write_dispositions
+from styringskerne.io.frames import columns_of_a_clean_frame, dispositions_from_pandas
+from tests.strategies import disposition_lists
+
+JUNK = ["", " x", "abc", "2024-13-01", "1.149,50", "-5", "1/3", "week ", "DAY", "0101901234",
+        "2023-12-31", "99999999999999999", "1e3", "0.5", "12.345"]  # fmt: skip
+
+
+def frame_of(dispositions: list[Disposition]) -> pd.DataFrame:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.csv"
+        write_dispositions(dispositions, path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@given(dispositions=disposition_lists(max_size=6), data=st.data())
+def test_the_fast_path_builds_what_the_row_reader_builds(
+    dispositions: list[Disposition], data: st.DataObject
+) -> None:
+    frame = frame_of(dispositions)
+    if len(frame) and data.draw(st.booleans()):
+        row = data.draw(st.integers(0, len(frame) - 1))
+        column = data.draw(st.sampled_from(list(frame.columns)))
+        frame.loc[row, column] = data.draw(st.sampled_from(JUNK))
+    slow = dispositions_from_pandas(frame)
+    if slow.errors:
+        assert columns_of_a_clean_frame(frame) is None
+        with pytest.raises(ImportFailedError) as error:
+            DispositionLedger.from_pandas(frame)
+        assert [(e.line, e.column) for e in error.value.errors] == [
+            (e.line, e.column) for e in slow.errors
+        ]
+        return
+    ledger, expected = DispositionLedger.from_pandas(frame), DispositionLedger(slow.items)
+    for by in ("disposition", "citizen", "account", "provider"):
+        for year in (2022, 2024, 2026):
+            got, want = ledger.monthly(year, by=by), expected.monthly(year, by=by)
+            assert got.labels.tolist() == want.labels.tolist()
+            assert np.array_equal(got.values, want.values)
+
+
+def test_a_clean_frame_takes_the_fast_path() -> None:
+    from styringskerne.examples import example_municipality
+
+    granted = [d for d in example_municipality(2024).dispositions if d.probability == 1]
+    frame = frame_of(granted)
+    assert columns_of_a_clean_frame(frame) is not None
+    broken = frame.copy()
+    broken.loc[3, "rate"] = "1.149,50"  # a Danish amount: the row reader's business
+    assert columns_of_a_clean_frame(broken) is None
+    assert (
+        DispositionLedger.from_pandas(broken)
+        .cost(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-12-31").date())
+        .total
+        == DispositionLedger(dispositions_from_pandas(broken).items)
+        .cost(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-12-31").date())
+        .total
+    )
