@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit docs bench clean
+.PHONY: demo test lint typecheck unit docs bench clean coverage test-thorough
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ typecheck: $(STAMP)
 # about 45 s instead of 80 s on 2 cores); PYTEST_ARGS="-m 'not slow'" leaves out the demo runs.
 unit: $(STAMP)
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# Line and branch coverage of the tests in tests/ (doctests left out), per module.
+coverage: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -n auto -o addopts="" tests --cov=styringskerne \
+		--cov-branch --cov-report=term:skip-covered
+
+# More examples of every property and fuzz test (random seeds), not part of the gate.
+test-thorough: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
