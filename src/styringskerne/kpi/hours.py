@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import attrs
+import numpy as np
 
 from styringskerne.core.calendar import BudgetYear, _check_date, parse_date
 from styringskerne.core.cpr import mask_id, normalise_citizen_id
@@ -131,11 +132,8 @@ def hours_by_month(
     if citizens is None:
         codes, labels = ledger.groups("citizen")
         service_codes, service_labels = ledger.groups("service")
-        chosen = {
-            str(labels[c])
-            for c, s in zip(codes.tolist(), service_codes.tolist(), strict=True)
-            if str(service_labels[s]) in wanted
-        }
+        in_services = np.isin(service_labels.astype(str), sorted(wanted))[service_codes]
+        chosen = set(labels[np.unique(codes[in_services])].astype(str).tolist())
     else:
         chosen = {normalise_citizen_id(c) for c in citizens}
     done = [Fraction(0)] * 12
