@@ -28,23 +28,33 @@ def frame_of(dispositions: list[Disposition]) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def mutate(frame: pd.DataFrame, data: st.DataObject) -> None:
+    """Perhaps one cell of the frame replaced by junk."""
+    if len(frame) and data.draw(st.booleans()):
+        row = data.draw(st.integers(0, len(frame) - 1))
+        column = data.draw(st.sampled_from(list(frame.columns)))
+        frame.loc[row, column] = data.draw(st.sampled_from(JUNK))
+
+
+def same_errors(build: object, expected: list) -> None:
+    """The fast path's caller reports the row reader's errors, row and column alike."""
+    with pytest.raises(ImportFailedError) as error:
+        build()  # type: ignore[operator]
+    assert [(e.line, e.column) for e in error.value.errors] == [
+        (e.line, e.column) for e in expected
+    ]
+
+
 @given(dispositions=disposition_lists(max_size=6), data=st.data())
 def test_the_fast_path_builds_what_the_row_reader_builds(
     dispositions: list[Disposition], data: st.DataObject
 ) -> None:
     frame = frame_of(dispositions)
-    if len(frame) and data.draw(st.booleans()):
-        row = data.draw(st.integers(0, len(frame) - 1))
-        column = data.draw(st.sampled_from(list(frame.columns)))
-        frame.loc[row, column] = data.draw(st.sampled_from(JUNK))
+    mutate(frame, data)
     slow = dispositions_from_pandas(frame)
     if slow.errors:
         assert columns_of_a_clean_frame(frame) is None
-        with pytest.raises(ImportFailedError) as error:
-            DispositionLedger.from_pandas(frame)
-        assert [(e.line, e.column) for e in error.value.errors] == [
-            (e.line, e.column) for e in slow.errors
-        ]
+        same_errors(lambda: DispositionLedger.from_pandas(frame), list(slow.errors))
         return
     ledger, expected = DispositionLedger.from_pandas(frame), DispositionLedger(slow.items)
     for by in ("disposition", "citizen", "account", "provider"):
@@ -71,3 +81,25 @@ def test_a_clean_frame_takes_the_fast_path() -> None:
         .cost(pd.Timestamp("2024-01-01").date(), pd.Timestamp("2024-12-31").date())
         .total
     )
+
+
+@given(dispositions=disposition_lists(max_size=6), data=st.data())
+def test_the_arrow_fast_path_builds_what_the_row_reader_builds(
+    dispositions: list[Disposition], data: st.DataObject
+) -> None:
+    """The same for Arrow tables (through pandas when installed)."""
+    import pyarrow as pa
+
+    from styringskerne.io.frames import dispositions_from_arrow
+
+    frame = frame_of(dispositions)
+    mutate(frame, data)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    slow = dispositions_from_arrow(table)
+    if slow.errors:
+        same_errors(lambda: DispositionLedger.from_arrow(table), list(slow.errors))
+        return
+    ledger, expected = DispositionLedger.from_arrow(table), DispositionLedger(slow.items)
+    got, want = ledger.monthly(2024, by="disposition"), expected.monthly(2024, by="disposition")
+    assert got.labels.tolist() == want.labels.tolist()
+    assert np.array_equal(got.values, want.values)

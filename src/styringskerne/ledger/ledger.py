@@ -623,11 +623,25 @@ class DispositionLedger:
     ) -> DispositionLedger:
         """A ledger from a ``pyarrow.Table`` with the dispositions CSV's columns.
 
+        As :meth:`from_pandas`, a table whose every row is plainly valid is built from its
+        columns at once (through pandas, when it is installed); the result is the same.
+
         Raises:
             ImportFailedError: with every bad row (1-based row numbers).
         """
-        from styringskerne.io.frames import dispositions_from_arrow
+        from styringskerne.io.frames import columns_of_a_clean_frame, dispositions_from_arrow
 
+        # As from_pandas: a plainly valid table at once (through pandas, when installed).
+        try:
+            frame = table.to_pandas()
+        except ImportError:
+            frame = None
+        clean = None if frame is None else columns_of_a_clean_frame(frame, catalogue=catalogue)
+        if clean is not None:
+            try:
+                return cls.from_arrays(**clean)
+            except StyringskerneError:
+                pass
         return cls._loaded(
             dispositions_from_arrow(table, catalogue=catalogue), "arrow table", catalogue
         )
