@@ -345,7 +345,13 @@ def _spells(
     if key.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return _Spells(group=empty, citizen=empty, start=empty, stop=empty)
-    order = np.lexsort((starts, key))
+    # One integer sort key (key, start) where it fits in int64, else two keys.
+    low = int(starts.min())
+    span = int(starts.max()) - low + 1
+    if int(key.max()) < (1 << 62) // span:
+        order = np.argsort(key * span + (starts - low), kind="stable")
+    else:
+        order = np.lexsort((starts, key))
     key, starts, stops = key[order], starts[order], stops[order]
     offset = key * (int(stops.max(initial=0)) + 1)
     running = np.maximum.accumulate(stops + offset) - offset
