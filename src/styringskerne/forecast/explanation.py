@@ -571,13 +571,37 @@ def _disposition_items(
     return _moves_between_dispositions(items, before, after)
 
 
+def _label_positions(labels: NDArray[Any], names: list[str]) -> dict[str, int]:
+    """The positions in sorted ``labels`` of the ``names`` that are among them."""
+    if labels.size == 0:
+        return {}
+    if labels.dtype.kind in "iu":
+        numbers = [name for name in names if name.lstrip("-").isdigit()]
+        keys: NDArray[Any] = np.array([int(name) for name in numbers], dtype=labels.dtype)
+        shown = numbers
+    else:
+        keys = np.array(names, dtype=str)
+        shown = names
+    if keys.size == 0:
+        return {}
+    found = np.searchsorted(labels, keys)
+    inside = found < labels.size
+    hit = np.zeros(keys.size, dtype=bool)
+    hit[inside] = labels[found[inside]] == keys[inside]
+    return {shown[k]: int(found[k]) for k in np.flatnonzero(hit).tolist()}
+
+
 def _moves_between_dispositions(
     items: list[ChangeItem], before: _Dispositions, after: _Dispositions
 ) -> list[ChangeItem]:
     """A citizen who left one disposition and started another in the same sub-area at another
     provider moved (nyt tilbud): both items get the reason ``provider``."""
-    position = {str(label): index for index, label in enumerate(before.labels.tolist())}
-    later = {str(label): index for index, label in enumerate(after.labels.tolist())}
+    names = sorted({str(i.disposition_id) for i in items if i.reason in ("ended", "new")})
+    if not names:
+        return items
+    # Only the dispositions of ended and new items are looked up (the labels are sorted).
+    position = _label_positions(before.labels, names)
+    later = _label_positions(after.labels, names)
     left: dict[tuple[str | None, str], set[str]] = {}
     came: dict[tuple[str | None, str], set[str]] = {}
     for item in items:
