@@ -498,7 +498,7 @@ def test_gladsaxe_regulated_frame_in_granted_hours() -> None:
                                 rate="380,00", unit="week", start=D(2024, 1, 1)),
         ]
     )  # fmt: skip
-    activity = Activity.from_ledger(ledger, 2024)
+    activity = Activity.from_ledger(ledger, 2024, hour_services=["SEL85"])
     hours = activity.hours_of(provider)
     assert hours[0] == Fraction(310, 7)  # January: 31 days × 10 / 7; the § 82 course is no hours
     assert sum(hours[:6], Fraction(0)) == 351
@@ -526,3 +526,4 @@ def test_gladsaxe_regulated_frame_in_granted_hours() -> None:
     bare = Activity(year=2024, providers=(provider,), days=activity.days, amounts=activity.amounts)
     with pytest.raises(StyringskerneError, match="has none"):
         model.run(bare)
+    assert Activity.from_ledger(ledger, 2024).hours == ()  # hours only when asked for

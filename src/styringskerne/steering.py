@@ -67,7 +67,10 @@ def _frozen(values: NDArray[np.int64]) -> NDArray[np.int64]:
 
 
 def _hour_rows(value: Iterable[Iterable[Exact]]) -> tuple[tuple[Fraction, ...], ...]:
-    return tuple(tuple(to_fraction(v, field="hours") for v in row) for row in value)
+    return tuple(
+        tuple(v if type(v) is Fraction else to_fraction(v, field="hours") for v in row)
+        for row in value
+    )
 
 
 @masked_repr
@@ -89,12 +92,13 @@ class Activity:
 
     @classmethod
     def from_ledger(
-        cls, ledger: DispositionLedger, year: int, *, hour_services: Iterable[str] = ("SEL85",)
+        cls, ledger: DispositionLedger, year: int, *, hour_services: Iterable[str] = ()
     ) -> Activity:
         """The granted activity of every provider in the ledger for a year.
 
         ``hour_services`` are granted in hours a week (the segment's quantity, priced per
-        week): their granted hours are counted as well (default: support in own home, § 85).
+        week): their granted hours are counted as well, for a frame measured in hours (e.g.
+        ``["SEL85"]``, support in own home); by default none are (``hours`` stays empty).
         """
         boundaries = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64)
         codes, providers = ledger.groups("provider")
@@ -123,13 +127,20 @@ class Activity:
                     grouped[chosen] * MONTHS + month,
                     columns.quantity_numerator[chosen] * overlap[chosen],
                 )
-        hours = [
-            tuple(
-                sum((Fraction(int(sums[cell]), d * 7) for d, sums in weighted.items()), Fraction(0))
-                for cell in range(row * MONTHS, (row + 1) * MONTHS)
-            )
-            for row in range(providers.size)
-        ]
+        hours = (
+            [
+                tuple(
+                    sum(
+                        (Fraction(int(sums[cell]), d * 7) for d, sums in weighted.items()),
+                        Fraction(0),
+                    )
+                    for cell in range(row * MONTHS, (row + 1) * MONTHS)
+                )
+                for row in range(providers.size)
+            ]
+            if weighted
+            else []
+        )
         return cls(
             year=year,
             providers=tuple(str(p) for p in providers.tolist()),
@@ -384,16 +395,17 @@ class RegulatedFrame:
         if self.measure not in ("days", "hours"):
             raise StyringskerneError(f"'measure' must be days|hours (got {self.measure!r})")
 
-    def _measured(self, activity: Activity, index: int, provider: str) -> tuple[Fraction, ...]:
-        """A provider's activity per month in hours: granted hours, or days × hours a day."""
+    def _measured(self, activity: Activity, index: int, months: int) -> Fraction:
+        """A provider's activity in hours over the first ``months`` months: granted hours, or
+        citizen-days × hours a day."""
         if self.measure == "hours":
             if not activity.hours:
                 raise StyringskerneError(
                     "the regulated frame measures granted hours, but the activity has none; "
                     "build it with Activity.from_ledger(ledger, year, hour_services=[...])"
                 )
-            return activity.hours[index]
-        return tuple(Fraction(int(d)) * self.hours_per_day for d in activity.days[index])
+            return sum(activity.hours[index][:months], Fraction(0))
+        return int(activity.days[index, :months].sum()) * self.hours_per_day
 
     def _funded_hours(self, provider: str) -> Fraction | None:
         if self.measure == "hours":
@@ -409,9 +421,8 @@ class RegulatedFrame:
             funded = self._funded_hours(provider)
             if not funded or provider not in self.frames:
                 continue
-            measured = self._measured(activity, index, provider)
             result[provider] = {
-                month: sum(measured[:month], Fraction(0)) / (funded * month / MONTHS)
+                month: self._measured(activity, index, month) / (funded * month / MONTHS)
                 for month in self.review_months
             }
         return result
@@ -424,7 +435,6 @@ class RegulatedFrame:
             funded = self._funded_hours(provider)
             if funded is None or provider not in self.frames:
                 continue
-            measured = self._measured(activity, index, provider)
             done, since, regulated = 0, dt.date(activity.year, 1, 1), Fraction(0)
             for month in self.review_months:
                 review = (
@@ -432,7 +442,7 @@ class RegulatedFrame:
                     if month < MONTHS
                     else dt.date(activity.year + 1, 1, 1)
                 ) - dt.timedelta(days=1)
-                actual = sum(measured[:month], Fraction(0))
+                actual = self._measured(activity, index, month)
                 # Hours already regulated earlier in the year are not regulated again.
                 deviation = actual - funded * month / MONTHS - regulated
                 dialogue = next(

@@ -27,6 +27,8 @@ Int64Array = NDArray[np.int64]
 Path = Literal["auto", "boundaries", "daily"]
 _DAILY_PATH_CELLS: Final = 1 << 24
 """Groups × days the daily path may hold at once (128 MiB of int64)."""
+_DAILY_PATH_RATIO: Final = 32
+"""The daily path is taken when groups × days × this is at most segments × intervals."""
 _CHUNK_CELLS: Final = 1 << 17
 """Segments × boundaries evaluated at once: the temporaries stay small and in cache."""
 
@@ -102,8 +104,12 @@ def grouped_interval_costs(
     if path not in ("auto", "boundaries", "daily"):
         raise StyringskerneError(f"'path' must be auto|boundaries|daily (got {path!r})")
     matrix = group_count * span
+    # Measured at 1.000.000 segments and 12 months: the daily path wins up to about 1.000
+    # groups (×2,4 faster at 50), the boundary path beyond (×2 faster at 2.000 providers).
     if path == "daily" or (
-        path == "auto" and matrix <= _DAILY_PATH_CELLS and 2 * matrix < len(columns) * intervals
+        path == "auto"
+        and matrix <= _DAILY_PATH_CELLS
+        and _DAILY_PATH_RATIO * matrix <= len(columns) * intervals
     ):
         daily = daily_by_group(columns, codes, group_count, int(days[0]), int(days[-1]))
         running = np.zeros((group_count, span + 1), dtype=np.int64)
