@@ -131,7 +131,7 @@ def move_share(
 ) -> tuple[SteeringAssumption, ...]:
     """Wire a strategy target into the assumptions: move a share of citizens to another service.
 
-    Holstebro's target (seed 003, ch. 2): 60 % of individual-support recipients moved to group
+    Holstebro's target (VIVE 2018, ch. 2): 60 % of individual-support recipients moved to group
     courses at an assumed average price.
 
     Examples:

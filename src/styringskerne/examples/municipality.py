@@ -1,7 +1,7 @@
 """A synthetic example municipality (eksempelkommune), deterministic for a seed.
 
 About 35.000 inhabitants aged 18–64. Citizens per service follow the users per 10.000
-inhabitants aged 18–64 in VIVE 2018 (seed 003), *Bilagstabel 4*, averaged over the six
+inhabitants aged 18–64 in VIVE 2018, *Bilagstabel 4*, averaged over the six
 municipalities that report them: temporary residential 22, long-term residential 13,
 housing-like offers 56, support in own home 147. Day services and group courses are not in that
 table; the rates used for them (15, 40 and 30) are this example's assumptions.

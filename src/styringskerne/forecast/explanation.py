@@ -1,6 +1,6 @@
 """Explaining the month-on-month change of a forecast (forklaring af prognoseændringer).
 
-Seed 003, *Boks 6.1* and *Boks 6.2* (Svendborg): the change of the forecast since last month is
+VIVE 2018, *Boks 6.1* and *Boks 6.2* (Svendborg): the change of the forecast since last month is
 explained per sub-area and, below that, per citizen with a reason. The explained items add up
 exactly to the total change; what does not is shown as an unexplained residual (*Boks 6.1*:
 "Manglende forklaring −147"), never hidden. Cases on the way without an amount are listed apart.

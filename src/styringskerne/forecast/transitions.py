@@ -1,6 +1,6 @@
 """Transitions into and out of the adult area (overgange): youths at 18 or 23, citizens at 65.
 
-- **Youths from the children's area** (seed 003, *Boks 5.1*, Hillerød): a list of youths from
+- **Youths from the children's area** (VIVE 2018, *Boks 5.1*, Hillerød): a list of youths from
   16 with an expected transition date (the 18th birthday, or the 23rd with aftercare,
   efterværn), an expected adult service and yearly cost, and a probability of transition, given
   directly (½, ⅓) or by a colour code that a municipality's :class:`ColourRule` maps to one.

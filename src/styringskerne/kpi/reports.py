@@ -1,6 +1,6 @@
 """Reports per recipient (styringsinformation til hver modtager).
 
-Different recipients need different cuts and cadences (seed 003, chapter 7): the political
+Different recipients need different cuts and cadences (VIVE 2018, chapter 7): the political
 committee quarterly (*Boks 7.2*), management monthly, a caseworker their own caseload, a
 provider its occupancy and hours. Each report is an immutable :class:`Report` — a title and a
 table — that converts to ``to_dict()``, ``to_json()``, ``to_pandas()`` (when pandas is

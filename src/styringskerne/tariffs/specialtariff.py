@@ -1,7 +1,7 @@
 """Special tariffs (særtakster / tillægsydelser): application, time-limited grant, key figures.
 
 A special tariff is an extra price for one citizen's exceptional need on top of the unit tariff
-or the top package (seed 003, section 4.4). Gladsaxe's application form (*Boks 4.2*) asks for:
+or the top package (VIVE 2018, section 4.4). Gladsaxe's application form (*Boks 4.2*) asks for:
 new application or renewal, the period and the date of the first grant, the hours and the
 prices (base tariff and requested extra), the problem, the expected result without the extra
 support, the methods tried, the use of the money, the plan to normalise the need, and concrete

@@ -1,10 +1,10 @@
 """Hourly price and staff hours (timepris og medarbejdertimer) for residential providers.
 
-Seed 000 (VIVE): the municipalities that support their residential providers well allocate
-resources by a transparent model with an hourly price (timepris), and turn a wage budget into
-staff hours and possible substitute hours per week for the roster (Kolding). The seed gives the
-practice, not the numbers: the working-time figures below are parameters; the defaults (37 hours
-a week, six weeks of holiday, 5 % sickness, 15 % time without the citizens) are this library's
+VIVE's slides on residential facilities: the municipalities that support their residential providers
+well allocate resources by a transparent model with an hourly price (timepris), and turn a wage
+budget into staff hours and possible substitute hours per week for the roster (Kolding). The seed
+gives the practice, not the numbers: the working-time figures below are parameters; the defaults (37
+hours a week, six weeks of holiday, 5 % sickness, 15 % time without the citizens) are this library's
 documented assumptions.
 """
 

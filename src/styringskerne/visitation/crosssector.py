@@ -1,13 +1,13 @@
 """Cross-sector solutions (tværsektorielle løsninger): who grants, who pays, and the split.
 
-Seed 001 (VIVE): cross-sector solutions separate the right to grant from the duty to pay. A
-disposition may carry a granting area and a paying area (``Disposition.granting_area`` and
-``paying_area``); a :class:`SplitRule` splits one cost across areas by fixed shares or by a key
-(say, hours per area); and a citizen's or a family's spend is totalled across areas for a
-period. Every split is exact: the parts add up to the whole, to the øre. A solution costs on
-one area and may save on another: :func:`costs_and_gains` sets the gains against the costs
-per area, and :func:`selected_families` applies the criteria for taking a family in (cases on
-at least two sector areas, motivation).
+VIVE, *Økonomistyring af tværgående løsninger*: cross-sector solutions separate the right to grant
+from the duty to pay. A disposition may carry a granting area and a paying area
+(``Disposition.granting_area`` and ``paying_area``); a :class:`SplitRule` splits one cost across
+areas by fixed shares or by a key (say, hours per area); and a citizen's or a family's spend is
+totalled across areas for a period. Every split is exact: the parts add up to the whole, to the øre.
+A solution costs on one area and may save on another: :func:`costs_and_gains` sets the gains against
+the costs per area, and :func:`selected_families` applies the criteria for taking a family in (cases
+on at least two sector areas, motivation).
 """
 
 from __future__ import annotations
@@ -163,11 +163,11 @@ class AreaBalance:
 def costs_and_gains(
     costs: Mapping[str, Money], gains: Mapping[str, MoneyLike]
 ) -> tuple[AreaBalance, ...]:
-    """Costs and gains per sector area, and what each area is left with (seed 001, focus point
-    5: a solution can cost on one area and save on another; the split tells whether it is
-    skewed and is the basis of next year's budget). ``costs`` is typically
-    :func:`spend_by_area`; ``gains`` the savings the municipality measures per area (fewer
-    benefit payments, a placement avoided, …). Areas in either appear, sorted.
+    """Costs and gains per sector area, and what each area is left with (VIVE, *Økonomistyring af
+    tværgående løsninger*, focus point 5: a solution can cost on one area and save on another; the
+    split tells whether it is skewed and is the basis of next year's budget). ``costs`` is typically
+    :func:`spend_by_area`; ``gains`` the savings the municipality measures per area (fewer benefit
+    payments, a placement avoided, …). Areas in either appear, sorted.
 
     Examples:
         >>> rows = costs_and_gains({"social": Money.of("300.000,00")},
@@ -203,9 +203,10 @@ def selected_families(
 ) -> tuple[tuple[Family, tuple[str, ...]], ...]:
     """The families that meet the criteria, and each one that a family does not meet.
 
-    Seed 001, focus point 2: every municipality set fixed criteria, "for example that the
-    families have cases on at least two sector areas and are motivated". Returns every family
-    with the criteria it fails (empty: selected), so a caseworker sees why one is left out.
+    VIVE, *Økonomistyring af tværgående løsninger*, focus point 2: every municipality set fixed
+    criteria, "for example that the families have cases on at least two sector areas and are
+    motivated". Returns every family with the criteria it fails (empty: selected), so a caseworker
+    sees why one is left out.
     """
     result = []
     for family in families:

@@ -1,14 +1,14 @@
 """The intervention ladder (indsatstrappe): where citizens stand, what it costs, how they move.
 
 The steps are data: each service type of the catalogue may have a ladder step, 1 the least
-intrusive. The default adult ladder follows VIVE 2018, section 2.2.1: 1 unvisited activity
-and contact offers (§ 104), 2 group-based help (§ 82 a-c), 3 support in own home (§ 85),
-4 housing-like offers (ABL § 105, placed by assumption), 5 temporary residential (§ 107),
-6 long-term residential (§ 108). The children's area (barnets lov) has a ladder of its own:
-preventive measures before placements. A citizen can stand on several steps at once.
-Following Kolding (seed 002) the library measures citizens, spend, average cost and average
-duration per step, the movements between steps between two dates, and targets such as "60 %
-of individual-support recipients in group courses".
+intrusive. The default adult ladder follows VIVE 2018, section 2.2.1: 1 unvisited activity and
+contact offers (§ 104), 2 group-based help (§ 82 a-c), 3 support in own home (§ 85), 4 housing-like
+offers (ABL § 105, placed by assumption), 5 temporary residential (§ 107), 6 long-term residential
+(§ 108). The children's area (barnets lov) has a ladder of its own: preventive measures before
+placements. A citizen can stand on several steps at once. Following Kolding (the article on its
+ladder) the library measures citizens, spend, average cost and average duration per step, the
+movements between steps between two dates, and targets such as "60 % of individual-support
+recipients in group courses".
 
 A citizen's *position* on the ladder at a date is their highest step then (0 when on none);
 movements are counted between positions.

@@ -1,7 +1,7 @@
 """Recommendations to the visitation committee (indstilling til visitationsudvalget).
 
 A recommendation carries the citizen, the assessed functional level (VUM A–E), concrete
-measurable goals, a follow-up date and two or three priced alternatives (seed 003, ch. 4). The
+measurable goals, a follow-up date and two or three priced alternatives (VIVE 2018, ch. 4). The
 library prices each alternative for a year from its tariff, marks the least intrusive one by the
 intervention ladder, and says which level of authority each would need under a rule set.
 """
