@@ -214,7 +214,17 @@ class Money:
 
     @classmethod
     def from_fraction(cls, ore: Fraction) -> Money:
-        """Money from an exact number of øre, rounded half-even to whole øre."""
+        """Money from an exact number of øre, rounded half-even to whole øre.
+
+        Raises:
+            MoneyError: for a float (or anything not an exact ``Fraction``/``int``), whose
+                binary value would be rounded as it happens to be stored.
+        """
+        if isinstance(ore, bool) or not isinstance(ore, Fraction | int):
+            raise MoneyError(
+                f"Money.from_fraction takes an exact Fraction of øre (got {type(ore).__name__} "
+                f"{ore!r}); write Fraction(…) or Money.of('…') for kroner"
+            )
         return cls(round_half_even(ore))
 
     @classmethod

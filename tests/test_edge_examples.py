@@ -1,0 +1,101 @@
+"""Edge cases as explicit examples beside the properties: rounding ties, the CPR century rule,
+29 February, the last day of a disposition, 31 December / 1 January. Each expected value is
+worked out by hand here, not computed by the code under test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from styringskerne import DispositionLedger, Money
+from styringskerne.core.cpr import birthday, cpr_birth_date
+from styringskerne.core.errors import MoneyError
+from styringskerne.engine import rounded_ratio
+from styringskerne.forecast.transitions import YouthTransition
+from styringskerne.kpi.figures import citizens_at
+from tests.builders import day_stay
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("numerator", "units", "denominator", "rounded"),
+    [
+        (1, 1, 2, 0),  # ½ øre: to the even 0, not up to 1
+        (3, 1, 2, 2),  # 1½: to the even 2
+        (5, 1, 2, 2),  # 2½: to 2, not 3
+        (-1, 1, 2, 0),  # −½: to 0
+        (-3, 1, 2, -2),  # −1½: to −2
+        (7, 3, 2, 10),  # 10½: to 10
+        (1, 3, 6, 0),  # ½ again through units
+        (149, 1, 2, 74),  # 74½: to 74
+    ],
+)
+def test_rounding_ties_go_to_the_even_ore(
+    numerator: int, units: int, denominator: int, rounded: int
+) -> None:
+    got = rounded_ratio(
+        np.array([numerator], np.int64), np.array([units], np.int64), np.array([denominator])
+    )
+    assert int(got[0]) == rounded
+
+
+def test_money_ties_go_to_the_even_ore() -> None:
+    assert Money(1).multiply("1/2") == Money(0)
+    assert Money(3).multiply("1/2") == Money(2)
+    assert Money(-3).multiply("1/2") == Money(-2)
+    assert Money.from_fraction(Fraction(5, 2)) == Money(2)
+    assert Money.from_fraction(Fraction(-5, 2)) == Money(-2)
+    assert Money.from_fraction(Fraction(7, 2)) == Money(4)
+    with pytest.raises(MoneyError, match="exact Fraction of øre"):
+        Money.from_fraction(2.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cpr", "born"),
+    [
+        ("010100-3999", D(1900, 1, 1)),  # 0-3: always the 1900s
+        ("311299-0001", D(1999, 12, 31)),
+        ("010100-9000", D(2000, 1, 1)),  # 9 with 00-36: the 2000s
+        ("010136-9999", D(2036, 1, 1)),
+        ("010137-9000", D(1937, 1, 1)),  # 9 with 37-99: the 1900s
+        ("311299-9999", D(1999, 12, 31)),
+        ("010100-5000", D(2000, 1, 1)),  # 5-8 with 00-57: the 2000s
+        ("010157-8999", D(2057, 1, 1)),
+        ("010158-5000", D(1858, 1, 1)),  # 5-8 with 58-99: the 1800s
+        ("311299-8999", D(1899, 12, 31)),
+        ("010137-4000", D(1937, 1, 1)),  # 4 like 9
+    ],
+)
+def test_cpr_century_rule_at_every_boundary(cpr: str, born: dt.date) -> None:
+    assert cpr_birth_date(cpr) == born
+
+
+def test_a_29_february_birthday_counts_from_1_march() -> None:
+    """Born 29 February 2004: 18 on 1 March 2022 (no 29 February that year), 20 on 29
+    February 2024; the youth's transition is on the 18th birthday so counted."""
+    born = D(2004, 2, 29)
+    assert birthday(born, 18) == D(2022, 3, 1)
+    assert birthday(born, 20) == D(2024, 2, 29)
+    youth = YouthTransition(
+        citizen_id="B-1", birth_date=born, service="SEL107", yearly_cost="365.000,00",
+        probability=1,
+    )  # fmt: skip
+    assert youth.expected_transition == D(2022, 3, 1)
+    # 2022 after the transition: 1 March - 31 December = 306 days of 1.000 kr.
+    assert youth.expected_cost(2022) == Money.of("306.000,00")
+
+
+def test_the_last_day_counts_and_the_day_after_does_not() -> None:
+    """A stay ending 31 December (inclusive): in service that day, not on 1 January; its cost
+    in the year is every day, 1 January to 31 December."""
+    ledger = DispositionLedger([day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), D(2024, 12, 31))])
+    assert citizens_at(ledger, D(2024, 12, 31)) == {"SEL108": 1}
+    assert citizens_at(ledger, D(2025, 1, 1)).get("SEL108", 0) == 0
+    assert ledger.cost(D(2024, 1, 1), D(2024, 12, 31)).total == Money.of("366.000,00")
+    assert ledger.cost(D(2025, 1, 1), D(2025, 1, 31)).total == Money(0)
+    one_day = DispositionLedger([day_stay("D2", "B-2", "SEL108", D(2024, 2, 29), D(2024, 2, 29))])
+    assert one_day.cost(D(2024, 1, 1), D(2024, 12, 31)).total == Money.of("1.000,00")
