@@ -442,3 +442,34 @@ def test_change_table_in_svendborgs_sign() -> None:
     plain = change_table(change)
     assert "Change of the forecast: 114.147,00 kr. (+ = more spend)" in plain
     assert "Unexplained residual in total: 147,00" in plain
+
+
+def test_several_changes_at_once_are_split_per_reason() -> None:
+    """Each step of a disposition with several changes is its own item, in the order
+    probability, period, price or provider, payer (worked out by hand; 2024 is a leap year):
+    A: ½ → granted (+91.000) and extended to 31 July (+31 days = +31.000);
+    B: from 1 April at Skovly for 1.200 kr. (91 days × 200 = +18.200, reason provider);
+    C: ended on 31 May (30 days fewer = −30.000) and then paid by Odense (−152.000)."""
+    base = [
+        stay(id="A", citizen_id="B-A", probability="1/2"),
+        stay(id="B", citizen_id="B-B", provider="Engvang"),
+        stay(id="C", citizen_id="B-C"),
+    ]
+    later = [
+        stay(id="A", citizen_id="B-A", probability=1, end=D(2024, 7, 31)),
+        stay(id="B", citizen_id="B-B", provider="Engvang").with_price_from(
+            D(2024, 4, 1), "1.200,00", provider="Skovly"
+        ),
+        stay(id="C", citizen_id="B-C", end=D(2024, 5, 31), payer="Odense"),
+    ]
+    change = explain_change(snapshot(*base), snapshot(*later, as_of=D(2024, 4, 30)))
+    got = {(item.disposition_id, item.reason): item.amount for item in change.items}
+    assert got == {
+        ("A", "probability"): Money.of("91.000,00"),
+        ("A", "extended"): Money.of("31.000,00"),
+        ("B", "provider"): Money.of("18.200,00"),
+        ("C", "ended"): Money.of("-30.000,00"),
+        ("C", "payer"): Money.of("-152.000,00"),
+    }
+    assert change.total_change == Money.of("-41.800,00")
+    assert change.residual == Money(0)
