@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit docs bench clean coverage test-thorough
+.PHONY: demo test lint typecheck unit docs bench clean coverage test-thorough mutation
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ coverage: $(STAMP)
 # More examples of every property and fuzz test (random seeds), not part of the gate.
 test-thorough: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# Mutation testing of the modules in [tool.mutmut] only_mutate (pyproject.toml), tests/ only;
+# the surviving mutants are listed by `mutmut results` and shown by `mutmut show NAME`.
+mutation: $(STAMP)
+	rm -rf mutants
+	HYPOTHESIS_PROFILE=ci $(BIN)/mutmut run
+	$(BIN)/mutmut results
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
