@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from styringskerne import DispositionLedger, Money
-from styringskerne.core.cpr import birthday, cpr_birth_date
-from styringskerne.core.errors import MoneyError
+from styringskerne.core.cpr import age_on, birthday, cpr_birth_date
+from styringskerne.core.errors import MoneyError, StyringskerneError
 from styringskerne.engine import rounded_ratio
 from styringskerne.forecast.transitions import YouthTransition
 from styringskerne.kpi.figures import citizens_at
@@ -99,3 +99,24 @@ def test_the_last_day_counts_and_the_day_after_does_not() -> None:
     assert ledger.cost(D(2025, 1, 1), D(2025, 1, 31)).total == Money(0)
     one_day = DispositionLedger([day_stay("D2", "B-2", "SEL108", D(2024, 2, 29), D(2024, 2, 29))])
     assert one_day.cost(D(2024, 1, 1), D(2024, 12, 31)).total == Money.of("1.000,00")
+
+
+def test_cpr_replacement_numbers_and_their_boundaries() -> None:
+    """A replacement number (erstatningspersonnummer) raises the day by 60: day 61 is the 1st;
+    day 60 is neither a day nor a replacement (found by mutation testing)."""
+    assert cpr_birth_date("610190-1234") == D(1990, 1, 1)
+    assert cpr_birth_date("910190-1234") == D(1990, 1, 31)
+    with pytest.raises(StyringskerneError) as error:
+        cpr_birth_date("600190-1234")
+    assert "600190-1234" not in str(error.value)
+    with pytest.raises(StyringskerneError, match="is not a CPR number; expected DDMMYY-SSSS"):
+        cpr_birth_date("B-00001")
+
+
+def test_age_on_the_birth_date_is_zero_and_before_it_undefined() -> None:
+    born = D(2006, 3, 1)
+    assert age_on(born, born) == 0
+    assert age_on(born, D(2024, 2, 29)) == 17
+    assert age_on(born, D(2024, 3, 1)) == 18
+    with pytest.raises(StyringskerneError, match="is before the birth date; age is not defined"):
+        age_on(born, D(2006, 2, 28))
