@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+
 from styringskerne import Disposition, DispositionLedger, Money
 from styringskerne.forecast.explanation import explain_change
 from styringskerne.forecast.forecast import Snapshot
@@ -87,3 +89,29 @@ def test_rows_of_one_disposition_may_differ_in_provider(tmp_path: Path) -> None:
     write_dispositions([disposition], copy)
     assert read_dispositions(copy).items == (disposition,)
     assert "Skovly,2024-05-01" in copy.read_text(encoding="utf-8")
+
+
+def test_provider_move_between_dispositions_numbered_by_from_arrays() -> None:
+    """The same move with disposition ids that are numbers (from_arrays): the lookup matches
+    them as numbers."""
+
+    def ledger(ends: list[str], providers: list[str], starts: list[str]) -> DispositionLedger:
+        size = len(starts)
+        return DispositionLedger.from_arrays(
+            citizen_id=np.array(["B-1"] * size), account=np.array(["5.38.50"] * size),
+            start=np.array(starts, dtype="datetime64[D]"),
+            end=np.array(ends, dtype="datetime64[D]"), unit=np.array(["day"] * size),
+            rate_ore=np.array([100_000, 120_000][:size]), provider=np.array(providers),
+            disposition_id=np.arange(size),
+        )  # fmt: skip
+
+    before = ledger(["NaT"], ["Engvang"], ["2024-01-01"])
+    after = ledger(["2024-04-30", "NaT"], ["Engvang", "Skovly"], ["2024-01-01", "2024-05-01"])
+    result = explain_change(
+        Snapshot(as_of=D(2024, 3, 31), ledger=before), Snapshot(as_of=D(2024, 4, 30), ledger=after)
+    )
+    got = {(item.disposition_id, item.reason): item.amount for item in result.items}
+    assert got == {
+        ("0", "provider"): Money.of("-245.000,00"),
+        ("1", "provider"): Money.of("294.000,00"),
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final, TypeAlias
 
@@ -19,6 +19,7 @@ __all__ = [
     "MAX_DENOMINATOR",
     "MAX_QUANTITY",
     "Exact",
+    "rounded_decimal",
     "to_fraction",
     "to_probability",
     "to_quantity",
@@ -116,3 +117,14 @@ def to_probability(value: Exact) -> Fraction:
     if not 0 <= result <= 1:
         raise StyringskerneError(f"'probability' must be from 0 to 1 (got {value!r})")
     return result
+
+
+def rounded_decimal(value: Fraction, places: int = 0) -> Decimal:
+    """An exact fraction rounded half-even to ``places`` decimals, for print (afrundet).
+
+    Examples:
+        >>> rounded_decimal(Fraction(5, 2)), rounded_decimal(Fraction(1, 8), 2)
+        (Decimal('2'), Decimal('0.12'))
+    """
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)

@@ -573,22 +573,14 @@ def _disposition_items(
 
 def _label_positions(labels: NDArray[Any], names: list[str]) -> dict[str, int]:
     """The positions in sorted ``labels`` of the ``names`` that are among them."""
-    if labels.size == 0:
-        return {}
-    if labels.dtype.kind in "iu":
-        numbers = [name for name in names if name.lstrip("-").isdigit()]
-        keys: NDArray[Any] = np.array([int(name) for name in numbers], dtype=labels.dtype)
-        shown = numbers
+    if labels.dtype.kind in "iu":  # ids numbered by from_arrays: match as numbers, no text sort
+        numbers = sorted(int(name) for name in names if name.lstrip("-").isdigit())
+        keys: NDArray[Any] = np.array(numbers, dtype=labels.dtype)
     else:
-        keys = np.array(names, dtype=str)
-        shown = names
-    if keys.size == 0:
-        return {}
-    found = np.searchsorted(labels, keys)
-    inside = found < labels.size
-    hit = np.zeros(keys.size, dtype=bool)
-    hit[inside] = labels[found[inside]] == keys[inside]
-    return {shown[k]: int(found[k]) for k in np.flatnonzero(hit).tolist()}
+        keys = np.array(sorted(names), dtype=str)
+    found, at = _match(keys, labels)
+    pairs = zip(found.tolist(), at.tolist(), strict=True)
+    return {str(keys[k]): int(position) for k, position in pairs}
 
 
 def _moves_between_dispositions(

@@ -20,7 +20,7 @@ from typing import Final
 import attrs
 
 from styringskerne.core.calendar import add_months
-from styringskerne.core.cpr import birthday, mask_id
+from styringskerne.core.cpr import age_on, birthday, mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
@@ -86,7 +86,9 @@ def handover_list(
     rule = rule if rule is not None else ColourRule()
     rows = []
     for youth in youths:
-        age = _age(youth.birth_date, on)
+        if on < youth.birth_date:
+            continue
+        age = age_on(youth.birth_date, on)
         transition = youth.expected_transition
         if age < from_age or transition <= on:
             continue
@@ -106,8 +108,3 @@ def handover_list(
             )
         )
     return tuple(sorted(rows, key=lambda row: (row.transition, row.youth.citizen_id)))
-
-
-def _age(born: dt.date, on: dt.date) -> int:
-    years = on.year - born.year
-    return years - (1 if birthday(born, years) > on else 0)

@@ -9,12 +9,12 @@ per 10.000 inhabitants aged 18-64 (*brugerandel*, *Bilagstabel 4*, from the user
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.money import Money
-from styringskerne.core.quantities import Exact, to_fraction
+from styringskerne.core.quantities import Exact, rounded_decimal, to_fraction
 
 __all__ = ["per_10000", "per_inhabitant", "rounded"]
 
@@ -50,5 +50,4 @@ def per_inhabitant(amount: Money, inhabitants: int) -> Money:
 
 def rounded(value: Fraction, decimals: int = 0) -> Decimal:
     """A fraction rounded half-even to ``decimals`` places, the way a table prints it."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    return rounded_decimal(value, decimals)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -26,6 +26,7 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.html import html_table
 from styringskerne.core.masking import mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike
+from styringskerne.core.quantities import rounded_decimal
 from styringskerne.core.tabular import arrow_table, pandas_frame, snake_case
 from styringskerne.forecast.explanation import ChangeExplanation
 from styringskerne.forecast.forecast import Forecast
@@ -71,10 +72,7 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 def _decimal(value: Fraction, places: int) -> str:
     """An exact fraction rounded half-even to ``places`` decimals, with a decimal comma."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)).replace(
-        ".", ","
-    )
+    return str(rounded_decimal(value, places)).replace(".", ",")
 
 
 def _text(cell: Cell) -> str:
@@ -432,9 +430,8 @@ def _quarterly_total(
 
 
 def _persons(count: Fraction) -> Decimal:
-    """Full-year persons to two decimals, rounded half-even from the exact count."""
-    exact = Decimal(count.numerator) / Decimal(count.denominator)
-    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    """Full-year persons (or hours) to two decimals, rounded half-even from the exact count."""
+    return rounded_decimal(count, 2)
 
 
 def variance_report(
@@ -622,10 +619,10 @@ def hours_report(months: Sequence[HoursMonth], *, title: str = "Support hours (Â
         rows.append(
             (
                 str(month.month),
-                _hours(month.granted),
-                _hours(month.delivered),
+                _persons(month.granted),
+                _persons(month.delivered),
                 month.delivery_share,
-                None if month.budgeted is None else _hours(month.budgeted),
+                None if month.budgeted is None else _persons(month.budgeted),
             )
         )
     granted = sum((m.granted for m in months), Fraction(0))
@@ -639,22 +636,16 @@ def hours_report(months: Sequence[HoursMonth], *, title: str = "Support hours (Â
     rows.append(
         (
             "Total",
-            _hours(granted),
-            _hours(delivered),
+            _persons(granted),
+            _persons(delivered),
             delivered / granted if granted else None,
-            None if budgeted is None else _hours(budgeted),
+            None if budgeted is None else _persons(budgeted),
         )
     )
     return Report(
         title=title,
         columns=("Month", "Granted hours", "Delivered hours", "Delivered share", "Budgeted hours"),
         rows=rows,
-    )
-
-
-def _hours(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_EVEN
     )
 
 

@@ -30,7 +30,7 @@ from styringskerne.core.calendar import DateRange, day_number
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
-from styringskerne.core.quantities import Exact, to_fraction
+from styringskerne.core.quantities import Exact, rounded_decimal, to_fraction
 from styringskerne.engine import UNIT_ONCE
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.subareas import own_segments
@@ -165,7 +165,7 @@ class LadderDistribution:
                     "citizens": row.citizens,
                     "spend": row.spend.to_string(),
                     "average_cost": row.average_cost.to_string(),
-                    "average_days": f"{float(row.average_days):.1f}",
+                    "average_days": str(rounded_decimal(row.average_days, 1)),
                 }
                 for row in self.rows
             },
