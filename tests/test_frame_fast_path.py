@@ -103,3 +103,24 @@ def test_the_arrow_fast_path_builds_what_the_row_reader_builds(
     got, want = ledger.monthly(2024, by="disposition"), expected.monthly(2024, by="disposition")
     assert got.labels.tolist() == want.labels.tolist()
     assert np.array_equal(got.values, want.values)
+
+
+def test_the_fast_path_keeps_a_provider_move_and_the_dispositions_provider() -> None:
+    """31 days at 100 kr. with Bøgely, then 29 days at the same price. An empty provider is
+    the disposition's own (Bøgely 6.000 kr.); another provider is a move, not one price run
+    (Bøgely 3.100, Solhaven 2.900) — both were wrong on the columnar path before."""
+    import datetime as dt
+
+    year = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    moved = {"Bøgely": "3100.00", "Solhaven": "2900.00"}
+    for second, expected in (("", {"Bøgely": "6000.00"}), ("Solhaven", moved)):
+        frame = pd.DataFrame({
+            "disposition_id": ["D1", "D1"], "citizen_id": ["B-1", "B-1"],
+            "service": ["SEL108", "SEL108"], "provider": ["Bøgely", second],
+            "start": ["2024-01-01", "2024-02-01"], "end": ["2024-01-31", "2024-02-29"],
+            "unit": ["day", "day"], "rate": ["100.00", "100.00"],
+            "quantity": ["", ""], "probability": ["", ""],
+        })  # fmt: skip
+        assert columns_of_a_clean_frame(frame) is not None
+        ledger = DispositionLedger.from_pandas(frame)
+        assert ledger.cost(*year, by="provider").to_dict() == expected

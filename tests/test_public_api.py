@@ -33,6 +33,7 @@ PUBLIC = [
     "Disposition",
     "DispositionError",
     "DispositionLedger",
+    "LedgerImport",
     "Estimate",
     "FlexibleFollowUp",
     "FollowUpCase",

@@ -56,7 +56,7 @@ from styringskerne.kpi.figures import (
     progression,
     purchases_and_sales,
 )
-from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
+from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger, LedgerImport
 from styringskerne.ledger.reconciliation import Reconciliation, reconcile
 from styringskerne.ledger.results import (
     AmountSeries,
@@ -144,6 +144,7 @@ __all__ = [
     "Frame",
     "Goal",
     "ImportFailedError",
+    "LedgerImport",
     "LedgerRow",
     "LedgerStatus",
     "LedgerTable",

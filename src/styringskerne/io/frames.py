@@ -207,13 +207,17 @@ def columns_of_a_clean_frame(
         shared.append(probability)
     if not _one_disposition_per_run(ids.to_numpy(), shared, start, end):
         return None
-    provider = data["provider"].fillna("").astype(str) if "provider" in names else None
+    provider = (
+        _as_moved(ids.to_numpy(), data["provider"].fillna("").astype(str).to_numpy())
+        if "provider" in names
+        else None
+    )
     return {
         "disposition_id": ids.to_numpy().astype(str),
         "citizen_id": citizens.to_numpy().astype(str),
         "account": accounts.to_numpy().astype(str),
         "service": services.to_numpy().astype(str),
-        "provider": None if provider is None else provider.to_numpy().astype(str),
+        "provider": None if provider is None else provider.astype(str),
         "start": start,
         "end": end,
         "unit": units.astype(str).to_numpy().astype(str),
@@ -221,6 +225,15 @@ def columns_of_a_clean_frame(
         "quantity": quantity,
         "probability": probability,
     }
+
+
+def _as_moved(ids: Any, providers: Any) -> Any:
+    """Each row's provider as the row reader gives it: a row with an empty provider is at the
+    provider of its disposition's first row (the disposition's own)."""
+    import pandas as pd
+
+    first = pd.Series(providers).groupby(ids, sort=False).transform("first").to_numpy()
+    return np.where(providers == "", first, providers)
 
 
 def _filled(column: Any) -> bool:

@@ -45,6 +45,7 @@ __all__ = [
     "DANISH_ALIASES",
     "MAX_FIELD_CHARACTERS",
     "ColumnMapping",
+    "OpenedTable",
     "Table",
     "decode",
     "empty_fields",
@@ -52,6 +53,7 @@ __all__ = [
     "load_column_mapping",
     "missing_or_unknown",
     "not_read",
+    "open_table",
     "parse_table",
     "parse_workbook",
     "read_bytes",
@@ -199,9 +201,11 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _records(text: str, delimiter: str, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
-    """Records with the line each starts on; reader errors become row errors and reading goes
-    on from the next line."""
+def _records(
+    text: str, delimiter: str, errors: list[RowError]
+) -> Iterator[tuple[int, int, list[str]]]:
+    """Records with the lines each starts and ends on; reader errors become row errors and
+    reading goes on from the next line."""
     lines = io.StringIO(text, newline=None)
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
     next_line = 1
@@ -219,7 +223,16 @@ def _records(text: str, delimiter: str, errors: list[RowError]) -> Iterator[tupl
             )
             continue
         next_line = reader.line_num + 1
-        yield start, fields
+        yield start, reader.line_num, fields
+
+
+def _after_header(
+    text: str, delimiter: str, errors: list[RowError]
+) -> Iterator[tuple[int, int, list[str]]]:
+    """The records after a header of one line without quotes, read when first asked for."""
+    records = _records(text, delimiter, errors)
+    next(records, None)
+    yield from records
 
 
 def _spanning(fields: Sequence[str], start: int, end: int, last_line: int) -> RowError | None:
@@ -306,6 +319,148 @@ def missing_or_unknown(
     return [RowError(line=1, column="", reason=reason)]
 
 
+class OpenedTable:
+    """A delimited text whose header has been read: its column names and its records still to
+    come. Shared by :func:`parse_table` and the columnar reader, so that both see every record
+    alike."""
+
+    def __init__(
+        self,
+        *,
+        names: list[str],
+        optional: Sequence[str],
+        delimiter: str,
+        records: Iterator[tuple[int, int, list[str]]],
+        errors: list[RowError],
+        last_line: int,
+        encoding: str,
+        text: str,
+    ) -> None:
+        self.names = names
+        self.optional = optional
+        self.delimiter = delimiter
+        self.records = records
+        self.errors = errors
+        """Problems found so far; the records add theirs as they are read."""
+        self.last_line = last_line
+        self.encoding = encoding
+        self.text = text
+
+    def reread(self) -> Iterator[tuple[int, int, list[str]]]:
+        """The data records once more, from the first after the header (problems already
+        found are not found again)."""
+        records = _records(self.text, self.delimiter, [])
+        next(records, None)
+        return records
+
+    def __repr__(self) -> str:
+        return f"OpenedTable(names={self.names!r}, delimiter={self.delimiter!r})"
+
+    def take(
+        self,
+        line: int,
+        fields: list[str],
+        rows: list[tuple[int, dict[str, str]]],
+        malformed: list[tuple[int, dict[str, str]]],
+    ) -> None:
+        """File one record: as a row, as a reported problem (and perhaps a malformed row), or
+        not at all when it is blank."""
+        names, errors = self.names, self.errors
+        if not any(field.strip() for field in fields):
+            return  # a blank line holds no row
+        end = line + sum(field.count("\n") for field in fields)
+        spanning = _spanning(fields, line, end, self.last_line)
+        if spanning is not None:
+            errors.append(spanning)
+            return
+        too_long = [
+            name
+            for name, field in zip(names, fields, strict=False)
+            if len(field) > MAX_FIELD_CHARACTERS
+        ]
+        if too_long:
+            errors.append(
+                RowError(
+                    line=line,
+                    column=too_long[0],
+                    reason=f"field is longer than {MAX_FIELD_CHARACTERS} characters",
+                )
+            )
+            return
+        if len(fields) != len(names):
+            errors.append(
+                RowError(
+                    line=line,
+                    column="",
+                    reason=f"has {len(fields)} fields; the header has {len(names)} "
+                    f"(delimiter {self.delimiter!r})",
+                )
+            )
+            malformed.append((line, dict(zip(names, fields, strict=False))))
+            return
+        values = dict.fromkeys(self.optional, "")
+        values.update((name, value.strip()) for name, value in zip(names, fields, strict=True))
+        rows.append((line, values))
+
+
+def open_table(
+    text: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    columns: ColumnMapping | None = None,
+    encoding: str = "utf-8",
+) -> OpenedTable | Table:
+    """The header of a delimited text read, or the :class:`Table` of errors when the header
+    cannot be used (then no row is read, and the error says which lines were not)."""
+    text = text.removeprefix("\ufeff")
+    trimmed = text.removesuffix("\n").removesuffix("\r")
+    first_line = _NEWLINES.split(trimmed, maxsplit=1)[0]
+    delimiter = _delimiter(first_line)
+    errors: list[RowError] = []
+    records: Iterator[tuple[int, int, list[str]]]
+    plain_header = 0 < len(first_line) <= MAX_FIELD_CHARACTERS and '"' not in first_line
+    if plain_header and first_line != trimmed:
+        # The header is its first line: the records after it are read only when asked for,
+        # so a reader that splits the lines itself never copies the text into the CSV reader.
+        header_record: tuple[int, int, list[str]] | None = (
+            1,
+            1,
+            next(csv.reader([first_line], delimiter=delimiter)),
+        )
+        records = _after_header(text, delimiter, errors)
+    else:
+        records = _records(text, delimiter, errors)
+        header_record = next(records, None)
+    if header_record is None:
+        return Table(
+            rows=(),
+            errors=(RowError(line=1, column="", reason="the file is empty; it needs a header"),),
+            encoding=encoding,
+            delimiter=delimiter,
+        )
+    names, header_problems = header_names(header_record[2], columns or {})
+    header_problems += missing_or_unknown(names, required, optional)
+    if header_problems:
+        physical = _NEWLINES.split(trimmed)
+        data_lines = [n for n, line in enumerate(physical[1:], start=2) if line.strip()]
+        if data_lines:
+            header_problems.append(not_read(data_lines[0], data_lines[-1], "line"))
+        return Table(rows=(), errors=tuple(header_problems), encoding=encoding, delimiter=delimiter)
+    # The lines as _NEWLINES splits them: a CR LF is one break, a lone CR or LF another.
+    breaks = trimmed.count("\r") + trimmed.count("\n") - trimmed.count("\r\n")
+    return OpenedTable(
+        names=names,
+        optional=optional,
+        delimiter=delimiter,
+        records=records,
+        errors=errors,
+        last_line=breaks + 1,
+        encoding=encoding,
+        text=text,
+    )
+
+
 def parse_table(
     text: str,
     required: Sequence[str],
@@ -321,72 +476,19 @@ def parse_table(
         >>> table.delimiter, table.rows
         ('\t', ((2, {'account': '5.38.50', 'budget': '1.000,00'}),))
     """
-    text = text.removeprefix("\ufeff")
-    physical = _NEWLINES.split(text.removesuffix("\n").removesuffix("\r"))
-    first_line = physical[0]
-    delimiter = _delimiter(first_line)
-    errors: list[RowError] = []
-    records = _records(text, delimiter, errors)
-    header_record = next(records, None)
-    if header_record is None:
-        return Table(
-            rows=(),
-            errors=(RowError(line=1, column="", reason="the file is empty; it needs a header"),),
-            encoding=encoding,
-            delimiter=delimiter,
-        )
-    names, header_problems = header_names(header_record[1], columns or {})
-    header_problems += missing_or_unknown(names, required, optional)
-    if header_problems:
-        data_lines = [n for n, line in enumerate(physical[1:], start=2) if line.strip()]
-        if data_lines:
-            header_problems.append(not_read(data_lines[0], data_lines[-1], "line"))
-        return Table(rows=(), errors=tuple(header_problems), encoding=encoding, delimiter=delimiter)
+    opened = open_table(text, required, optional, columns=columns, encoding=encoding)
+    if isinstance(opened, Table):
+        return opened
     rows: list[tuple[int, dict[str, str]]] = []
     malformed: list[tuple[int, dict[str, str]]] = []
-    last_line = len(physical)
-    for line, fields in records:
-        if not any(field.strip() for field in fields):
-            continue  # a blank line holds no row
-        end = line + sum(field.count("\n") for field in fields)
-        spanning = _spanning(fields, line, end, last_line)
-        if spanning is not None:
-            errors.append(spanning)
-            continue
-        too_long = [
-            name
-            for name, field in zip(names, fields, strict=False)
-            if len(field) > MAX_FIELD_CHARACTERS
-        ]
-        if too_long:
-            errors.append(
-                RowError(
-                    line=line,
-                    column=too_long[0],
-                    reason=f"field is longer than {MAX_FIELD_CHARACTERS} characters",
-                )
-            )
-            continue
-        if len(fields) != len(names):
-            errors.append(
-                RowError(
-                    line=line,
-                    column="",
-                    reason=f"has {len(fields)} fields; the header has {len(names)} "
-                    f"(delimiter {delimiter!r})",
-                )
-            )
-            malformed.append((line, dict(zip(names, fields, strict=False))))
-            continue
-        values = dict.fromkeys(optional, "")
-        values.update((name, value.strip()) for name, value in zip(names, fields, strict=True))
-        rows.append((line, values))
+    for line, _end, fields in opened.records:
+        opened.take(line, fields, rows, malformed)
     return Table(
         rows=tuple(rows),
-        errors=tuple(errors),
+        errors=tuple(opened.errors),
         malformed=tuple(malformed),
         encoding=encoding,
-        delimiter=delimiter,
+        delimiter=opened.delimiter,
     )
 
 
