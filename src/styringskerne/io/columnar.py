@@ -42,10 +42,12 @@ from styringskerne.core.money import MAX_ORE
 from styringskerne.dispositions import Disposition
 from styringskerne.engine import UNIT_CODES
 from styringskerne.io.csv import (
+    _SHARED,
     DISPOSITION_COLUMNS,
     HEADER_OPTIONAL_COLUMNS,
     HEADER_REQUIRED_COLUMNS,
     OPTIONAL_DISPOSITION_COLUMNS,
+    ImportResult,
     _citizen_id,
     _parse_amount,
     _parse_day,
@@ -401,18 +403,14 @@ class _Reader:
             "citizen": number(citizens)[codes["citizen_id"]],
             "service": number(spelled)[codes["service"]],
         }
+        doubt = values["start"] == _BAD
+        for name in ("stop", "unit", "rate"):
+            doubt |= values[name] == _BAD
         self.pairs = {}
         for name, parse in (("quantity", _parse_quantity), ("probability", _parse_probability)):
             numerators, denominators = columns[name].fractions(parse)
             self.pairs[name] = (numerators, denominators)
-            values[f"{name}_code"] = codes[name]
-            values[f"{name}_bad"] = (numerators == _BAD)[codes[name]]
-        doubt = values["start"] == _BAD
-        for name in ("stop", "unit", "rate"):
-            doubt |= values[name] == _BAD
-        doubt |= values.pop("quantity_bad").astype(bool) | values.pop("probability_bad").astype(
-            bool
-        )
+            doubt |= (numerators == _BAD)[codes[name]]
         doubt |= values["stop"] <= values["start"]
         for name in ("disposition_id", "citizen_id", "service", "start", "unit", "rate"):
             doubt |= codes[name] == columns[name].code_of("")
@@ -439,17 +437,16 @@ class _Reader:
             return doubtful
         same = ids[order[1:]] == ids[order[:-1]]
         differ = np.zeros(order.size - 1, dtype=bool)
+        # The row reader's shared fields: citizen and service as it spells them, the rest as given.
         shared = [values["citizen"], values["service"]]
-        shared += [
-            codes[name] for name in ("account", "probability", *OPTIONAL_DISPOSITION_COLUMNS)
-        ]
+        shared += [codes[name] for name in _SHARED if name not in ("citizen_id", "service")]
         for column in shared:
             differ |= column[order[1:]] != column[order[:-1]]
         differ |= values["stop"][order[:-1]] > values["start"][order[1:]]  # a day shared
         doubtful[ids[order[1:]][same & differ]] = True
         return doubtful
 
-    def _row_reader(self, lines: set[int]) -> Any:
+    def _row_reader(self, lines: set[int]) -> ImportResult[Disposition]:
         """The row reader over the records in doubt, and over those the first pass took."""
         rows = list(self.slow_rows)
         if lines:
@@ -484,8 +481,8 @@ class _Reader:
             return np.array(texts if texts else [""], dtype=str)[by[rows]]
 
         quantity, probability = self.pairs["quantity"], self.pairs["probability"]
-        q = values["quantity_code"][rows]
-        p = values["probability_code"][rows]
+        q = codes["quantity"][rows]
+        p = codes["probability"][rows]
         raw = {
             "start": values["start"][rows],
             "stop": values["stop"][rows],

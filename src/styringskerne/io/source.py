@@ -349,9 +349,7 @@ class OpenedTable:
     def reread(self) -> Iterator[tuple[int, int, list[str]]]:
         """The data records once more, from the first after the header (problems already
         found are not found again)."""
-        records = _records(self.text, self.delimiter, [])
-        next(records, None)
-        return records
+        return _after_header(self.text, self.delimiter, [])
 
     def __repr__(self) -> str:
         return f"OpenedTable(names={self.names!r}, delimiter={self.delimiter!r})"
