@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from styringskerne import DispositionLedger, StyringskerneError, day_number
-from styringskerne.core.calendar import BudgetYear
+from styringskerne.core.calendar import OPEN_END, BudgetYear
 from styringskerne.core.errors import AmountOverflowError
 from styringskerne.engine import (
     MAX_ORE,
@@ -20,11 +20,17 @@ from styringskerne.engine import (
     dense_codes,
     group_rows_sum,
     rounded_ratio,
+    stable_order,
 )
-from styringskerne.engine.projection import grouped_interval_costs
+from styringskerne.engine.columns import UNIT_CODES, build_segment_columns
+from styringskerne.engine.projection import (
+    grouped_interval_costs,
+    grouped_windowed_costs,
+    windowed_interval_costs,
+)
 from tests import reference
 from tests.builders import day_stay
-from tests.strategies import DATES, YEARS, disposition_lists
+from tests.strategies import DATES, YEARS, disposition_lists, probabilities, segments
 
 ranges = st.tuples(DATES, st.integers(min_value=0, max_value=120)).map(
     lambda pair: (pair[0], pair[0] + dt.timedelta(days=pair[1]))
@@ -338,3 +344,176 @@ def test_dense_codes_equal_numpy_unique(values: list[int]) -> None:
     expected_keys, expected_inverse = np.unique(array, return_inverse=True)
     assert keys.tolist() == expected_keys.tolist()
     assert inverse.tolist() == expected_inverse.ravel().tolist()
+
+
+@given(
+    drawn=st.lists(
+        st.tuples(segments(), probabilities, ranges),
+        min_size=1,
+        max_size=6,
+    ),
+    cuts=st.lists(DATES, min_size=1, max_size=5),
+)
+def test_windowed_interval_costs_equal_the_reference(drawn, cuts) -> None:
+    """Pieces of segments cut to windows cost, per interval, what the per-day reference says:
+    whole øre per day (the plain path) and every other unit, quantity and probability alike."""
+    ordered = sorted({day_number(day) for day in cuts})
+    stop_of = [
+        OPEN_END if segment.end is None else day_number(segment.end) + 1 for segment, _, _ in drawn
+    ]
+    columns = build_segment_columns(
+        start=[day_number(segment.start) for segment, _, _ in drawn],
+        stop=stop_of,
+        unit=[UNIT_CODES[segment.unit.value] for segment, _, _ in drawn],
+        rate_ore=[segment.rate.ore for segment, _, _ in drawn],
+        quantity_numerator=[segment.quantity.numerator for segment, _, _ in drawn],
+        quantity_denominator=[segment.quantity.denominator for segment, _, _ in drawn],
+        probability_numerator=[share.numerator for _, share, _ in drawn],
+        probability_denominator=[share.denominator for _, share, _ in drawn],
+    )
+    first = np.array([day_number(window[0]) for _, _, window in drawn], dtype=np.int64)
+    stop = np.array([day_number(window[1]) for _, _, window in drawn], dtype=np.int64)
+    got = windowed_interval_costs(columns, np.arange(len(drawn)), first, stop, ordered)
+
+    def before(day: int) -> dt.date:
+        return dt.date(1970, 1, 1) + dt.timedelta(days=day)
+
+    for row, (segment, share, _) in enumerate(drawn):
+        clipped = [min(max(day, int(first[row])), max(int(stop[row]), int(first[row])))
+                   for day in ordered]  # fmt: skip
+        running = [reference.cumulative(segment, share, before(day)) for day in clipped]
+        assert got[row].tolist() == [b - a for a, b in itertools.pairwise(running)]
+
+
+@given(
+    drawn=st.lists(
+        st.tuples(segments(), probabilities, ranges, st.integers(0, 3)), min_size=1, max_size=8
+    ),
+    cuts=st.lists(DATES, min_size=1, max_size=5),
+)
+def test_grouped_windowed_costs_are_the_pieces_summed_by_group(drawn, cuts) -> None:
+    """Summing chunk by chunk gives the per-piece matrix summed by group, and each piece's
+    total is its row of the matrix (compared with the reference-checked windowed costs)."""
+    drawn = sorted(drawn, key=lambda item: item[3])
+    columns = build_segment_columns(
+        start=[day_number(segment.start) for segment, *_ in drawn],
+        stop=[OPEN_END if s.end is None else day_number(s.end) + 1 for s, *_ in drawn],
+        unit=[UNIT_CODES[segment.unit.value] for segment, *_ in drawn],
+        rate_ore=[segment.rate.ore for segment, *_ in drawn],
+        quantity_numerator=[segment.quantity.numerator for segment, *_ in drawn],
+        quantity_denominator=[segment.quantity.denominator for segment, *_ in drawn],
+        probability_numerator=[share.numerator for _, share, *_ in drawn],
+        probability_denominator=[share.denominator for _, share, *_ in drawn],
+    )
+    rows = np.arange(len(drawn))
+    first = np.array([day_number(window[0]) for _, _, window, _ in drawn], dtype=np.int64)
+    stop = np.array([day_number(window[1]) for _, _, window, _ in drawn], dtype=np.int64)
+    groups = np.array([group for *_, group in drawn], dtype=np.int64)
+    bounds = sorted({day_number(day) for day in cuts})
+    matrix = windowed_interval_costs(columns, rows, first, stop, bounds)
+    by_group, totals = grouped_windowed_costs(
+        columns, rows, first, stop, bounds, groups=groups, group_count=4
+    )
+    expected = [[0] * (len(bounds) - 1) for _ in range(4)]
+    for group, line in zip(groups.tolist(), matrix.tolist(), strict=True):
+        expected[group] = [a + b for a, b in zip(expected[group], line, strict=True)]
+    assert by_group.tolist() == expected
+    assert totals.tolist() == [sum(line) for line in matrix.tolist()]
+
+
+def test_grouped_windowed_costs_near_the_limit_are_exact_or_refused() -> None:
+    """One one-off amount just over half the largest exact amount, taken as two pieces (a
+    caller may repeat a row): apart in two groups they are exact; in one group their sum is
+    beyond the largest amount and refused, never wrapped."""
+    huge = 2**61 + 10  # twice this is beyond MAX_ORE = 2**62 − 1
+    columns = build_segment_columns(
+        start=[0], stop=[10], unit=[UNIT_CODES["once"]], rate_ore=[huge],
+        quantity_numerator=[1], quantity_denominator=[1],
+        probability_numerator=[1], probability_denominator=[1],
+    )  # fmt: skip
+    rows, first, stop = np.zeros(2, np.int64), np.zeros(2, np.int64), np.full(2, 10, np.int64)
+    apart, totals = grouped_windowed_costs(
+        columns, rows, first, stop, [0, 10], groups=np.array([0, 1]), group_count=2
+    )
+    assert apart[:, 0].tolist() == [huge, huge]
+    assert totals.tolist() == [huge, huge]
+    assert 2 * huge > MAX_ORE
+    with pytest.raises(AmountOverflowError):
+        grouped_windowed_costs(
+            columns, rows, first, stop, [0, 10], groups=np.array([0, 0]), group_count=1
+        )
+    with pytest.raises(StyringskerneError, match="sorted by group"):
+        grouped_windowed_costs(
+            columns, rows, first, stop, [0, 10], groups=np.array([1, 0]), group_count=2
+        )
+
+
+def test_a_passed_cost_check_does_not_cover_a_later_day() -> None:
+    """The limit check remembers the latest day it passed; a later day is checked again."""
+    from styringskerne.engine.limits import check_cost_limit
+
+    per_day = 2**52  # about 4.500 days of it pass the largest exact amount
+    columns = build_segment_columns(
+        start=[0], stop=[OPEN_END], unit=[UNIT_CODES["day"]], rate_ore=[per_day],
+        quantity_numerator=[1], quantity_denominator=[1],
+        probability_numerator=[1], probability_denominator=[1],
+    )  # fmt: skip
+    check_cost_limit(columns, 365)
+    check_cost_limit(columns, 100)  # earlier than a passed day: fine
+    with pytest.raises(AmountOverflowError):
+        check_cost_limit(columns, 5_000)
+    with pytest.raises(AmountOverflowError):
+        windowed_interval_costs(columns, np.zeros(1, np.int64), [0], [10], [0, 5_000])
+
+
+@given(
+    values=st.lists(st.integers(0, 2**20), max_size=200),
+    size=st.sampled_from([2**16, 2**20 + 1, 2**33]),
+)
+def test_stable_order_is_numpys_stable_argsort(values: list[int], size: int) -> None:
+    """The radix order equals the stable comparison sort for codes below each size."""
+    codes = np.array([value % size for value in values], dtype=np.int64)
+    assert stable_order(codes, size).tolist() == np.argsort(codes, kind="stable").tolist()
+
+
+def _largest_remainder_reference(
+    groups: list[int], weights: list[int], totals: list[int]
+) -> list[int]:
+    """The rule in words: whole øre of each share, the rest one each by largest remainder
+    (ties: the earlier part), the sign of the total."""
+    result = [0] * len(groups)
+    for group, total in enumerate(totals):
+        parts = [index for index, code in enumerate(groups) if code == group]
+        weight_sum = sum(weights[index] for index in parts)
+        if not parts or weight_sum == 0:
+            continue
+        shares = {index: divmod(abs(total) * weights[index], weight_sum) for index in parts}
+        left = abs(total) - sum(whole for whole, _ in shares.values())
+        ranked = sorted(parts, key=lambda index: (-shares[index][1], index))
+        sign = 1 if total >= 0 else -1
+        for place, index in enumerate(ranked):
+            result[index] = sign * (shares[index][0] + (1 if place < left else 0))
+    return result
+
+
+@given(
+    parts=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 10**6)), min_size=1, max_size=30),
+    totals=st.lists(st.integers(-(10**9), 10**9), min_size=4, max_size=4),
+    huge=st.booleans(),
+)
+def test_largest_remainder_follows_the_rule(parts, totals, huge) -> None:
+    """Parts equal the rule worked by hand and add up to each total (weights up to 10**6,
+    or near the int64 range, where the products are formed as Python integers)."""
+    from styringskerne.engine import largest_remainder
+
+    groups = [group for group, _ in parts]
+    weights = [weight * (2**30 if huge else 1) for _, weight in parts]
+    present = set(groups)
+    totals = [total if group in present else 0 for group, total in enumerate(totals)]
+    got = largest_remainder(np.array(groups), np.array(weights), np.array(totals))
+    assert got.tolist() == _largest_remainder_reference(groups, weights, totals)
+    for group in present:
+        assert (
+            sum(v for v, code in zip(got.tolist(), groups, strict=True) if code == group)
+            == (totals[group])
+        )

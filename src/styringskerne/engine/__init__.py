@@ -13,6 +13,7 @@ from styringskerne.engine.aggregate import (
     group_rows_sum,
     group_sum,
     largest_remainder,
+    stable_order,
 )
 from styringskerne.engine.columns import (
     UNIT_CODES,
@@ -30,6 +31,7 @@ from styringskerne.engine.projection import (
     costs_between,
     cumulative_at,
     grouped_interval_costs,
+    grouped_windowed_costs,
     interval_costs,
     windowed_interval_costs,
 )
@@ -55,8 +57,10 @@ __all__ = [
     "group_rows_sum",
     "group_sum",
     "grouped_interval_costs",
+    "grouped_windowed_costs",
     "interval_costs",
     "largest_remainder",
     "rounded_ratio",
+    "stable_order",
     "windowed_interval_costs",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "group_rows_sum",
     "group_sum",
     "largest_remainder",
+    "stable_order",
 ]
 
 _FLOAT_EXACT: Final = 2**53
@@ -81,6 +82,27 @@ def dense_codes(
     present[values] = True
     position = np.cumsum(present, dtype=np.int64) - 1
     return np.flatnonzero(present).astype(np.int64), position[values]
+
+
+def stable_order(codes: NDArray[np.integer], size: int) -> NDArray[np.int64]:
+    """``np.argsort(codes, kind="stable")`` for codes in ``0 … size − 1``, in linear time.
+
+    numpy sorts 16-bit integers stably by radix; codes below 2**32 are sorted as two 16-bit
+    halves (low half first, then high: a least-significant-digit radix sort), about three
+    times faster than the comparison sort at a million codes.
+
+    Examples:
+        >>> stable_order(np.array([70_000, 3, 70_000, 0]), 70_001).tolist()
+        [3, 1, 0, 2]
+    """
+    values = np.asarray(codes, dtype=np.int64)
+    if size <= 1 << 16:
+        return np.argsort(values.astype(np.uint16), kind="stable").astype(np.int64)
+    if size > 1 << 32:
+        return np.argsort(values, kind="stable").astype(np.int64)
+    by_low = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (values >> 16).astype(np.uint16)[by_low]
+    return by_low[np.argsort(high, kind="stable")].astype(np.int64)
 
 
 def exact_sum(values: NDArray[np.integer], axis: int | None = None) -> NDArray[np.int64]:
@@ -205,11 +227,19 @@ def largest_remainder(
         # Remainders are below the weight sum, which fits int64.
         remainder = remainder_exact.astype(np.int64)
     left = np.abs(total) - group_sum(codes, floor, total.size)
-    order = np.lexsort((np.arange(codes.size), -remainder, codes))
-    sorted_codes = codes[order]
+    # Only the parts of groups with øre left over are ranked: by group, largest remainder
+    # first, earlier part first; as one stable integer key where it fits in int64.
+    ranked = np.flatnonzero(left[codes] > 0)
+    ranked_codes, ranked_remainder = codes[ranked], remainder[ranked]
+    span = int(ranked_remainder.max(initial=0)) + 1
+    if int(ranked_codes.max(initial=0)) < (1 << 62) // span:
+        order = np.argsort(ranked_codes * span + (span - 1 - ranked_remainder), kind="stable")
+    else:
+        order = np.lexsort((-ranked_remainder, ranked_codes))
+    sorted_codes = ranked_codes[order]
     first_of_group = np.searchsorted(sorted_codes, sorted_codes, side="left")
-    rank = np.arange(codes.size) - first_of_group
+    rank = np.arange(ranked.size) - first_of_group
     extra = np.zeros(codes.size, dtype=np.int64)
-    extra[order] = (rank < left[sorted_codes]).astype(np.int64)
+    extra[ranked[order]] = (rank < left[sorted_codes]).astype(np.int64)
     result: NDArray[np.int64] = (floor + extra) * np.sign(total)[codes]
     return result

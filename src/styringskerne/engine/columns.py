@@ -106,6 +106,12 @@ class SegmentColumns:
     quantity_denominator: Int64Array
     probability_numerator: Int64Array
     probability_denominator: Int64Array
+    cost_checked_until: list[int] = attrs.field(
+        factory=lambda: [np.iinfo(np.int64).min], init=False, repr=False
+    )
+    """The latest day up to which the costs of all segments are known to stay exact (see
+    :func:`styringskerne.engine.limits.check_cost_limit`): the arrays never change, so one
+    check serves every later query up to that day."""
 
     def __len__(self) -> int:
         return int(self.start.shape[0])

@@ -48,6 +48,9 @@ def check_cost_limit(columns: SegmentColumns, last_day: int, rows: slice | None 
     Raises:
         AmountOverflowError: naming the largest segment (0-based row) and the limit.
     """
+    whole = rows is None or rows.indices(len(columns)) == (0, len(columns), 1)
+    if whole and last_day <= columns.cost_checked_until[0]:
+        return  # a later day was checked: the costs up to this one are smaller
     begin, end, _ = (rows or slice(None)).indices(len(columns))
     total = 0.0
     largest_cost, largest_row = 0.0, begin
@@ -60,6 +63,8 @@ def check_cost_limit(columns: SegmentColumns, last_day: int, rows: slice | None 
         if costs.size and float(costs.max()) > largest_cost:
             largest_cost, largest_row = float(costs.max()), first + int(np.argmax(costs))
     if total < _FLOAT_LIMIT:
+        if whole:
+            columns.cost_checked_until[0] = max(columns.cost_checked_until[0], last_day)
         return
     raise AmountOverflowError(
         f"the costs asked for add up to about {total:.3e} øre, beyond the largest exact amount "

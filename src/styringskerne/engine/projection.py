@@ -15,13 +15,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.core.errors import StyringskerneError
-from styringskerne.engine.aggregate import add_into
-from styringskerne.engine.columns import SegmentColumns
+from styringskerne.core.limits import MAX_ORE
+from styringskerne.engine.aggregate import add_into, exact_sum, group_rows_sum
+from styringskerne.engine.columns import UNIT_DAY, SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
 from styringskerne.engine.daily import daily_by_group
 from styringskerne.engine.limits import check_cost_limit
 
-__all__ = ["costs_between", "cumulative_at", "grouped_interval_costs", "interval_costs"]
+__all__ = [
+    "costs_between",
+    "cumulative_at",
+    "grouped_interval_costs",
+    "grouped_windowed_costs",
+    "interval_costs",
+    "windowed_interval_costs",
+]
 
 Int64Array = NDArray[np.int64]
 Path = Literal["auto", "boundaries", "daily"]
@@ -48,8 +56,9 @@ def _check_boundaries(boundaries: object) -> Int64Array:
     return days
 
 
-def _cumulative(columns: SegmentColumns, rows: slice, days: Int64Array) -> Int64Array:
-    """Rounded cumulative cost of segments ``rows`` at ``days`` (K days, or rows × K)."""
+def _cumulative(columns: SegmentColumns, rows: slice | Int64Array, days: Int64Array) -> Int64Array:
+    """Rounded cumulative cost of segments ``rows`` (a slice or positions) at ``days`` (K days,
+    or rows × K)."""
     return cumulative_cost(
         day=days,
         start=columns.start[rows, None],
@@ -140,6 +149,44 @@ def costs_between(
     return result
 
 
+def _windowed_chunks(
+    columns: SegmentColumns,
+    index: Int64Array,
+    first: Int64Array,
+    stop: Int64Array,
+    days: Int64Array,
+) -> Iterator[tuple[Int64Array, Int64Array]]:
+    """``(positions, costs)`` chunk by chunk for the pieces at those positions, each position
+    in ascending order within its chunk; every piece comes once."""
+    # A whole number of øre per day (most dispositions: a daily rate, quantity and probability
+    # 1) needs no rounding: the cost of an interval is the amount times its days in the piece.
+    whole_days = (columns.unit[index] == UNIT_DAY) & (columns.denominator[index] == 1)
+    plain = np.flatnonzero(whole_days)
+    other = np.flatnonzero(~whole_days) if plain.size else np.arange(index.size)
+    for part in _chunks(plain.size, days.size):
+        at, chosen = plain[part], index[plain[part]]
+        low = np.maximum(first[at], columns.start[chosen])
+        high = np.maximum(np.minimum(stop[at], columns.stop[chosen]), low)
+        inside = np.diff(np.minimum(np.maximum(days[None, :], low[:, None]), high[:, None]), axis=1)
+        yield at, columns.numerator[chosen, None] * inside
+    for part in _chunks(other.size, days.size):
+        at, chosen = other[part], index[other[part]]
+        clipped = np.clip(days[None, :], first[at, None], stop[at, None])
+        cumulative = _cumulative(columns, chosen, clipped)
+        yield at, np.diff(cumulative, axis=1)
+
+
+def _pieces(
+    rows: NDArray[np.int64], first_days: NDArray[np.int64], stop_days: NDArray[np.int64]
+) -> tuple[Int64Array, Int64Array, Int64Array]:
+    first = np.asarray(first_days, dtype=np.int64)
+    return (
+        np.asarray(rows, dtype=np.int64),
+        first,
+        np.maximum(np.asarray(stop_days, dtype=np.int64), first),
+    )
+
+
 def windowed_interval_costs(
     columns: SegmentColumns,
     rows: NDArray[np.int64],
@@ -154,26 +201,57 @@ def windowed_interval_costs(
     so the pieces of one segment add up exactly to the segment's cost.
     """
     days = _check_boundaries(boundaries)
-    index = np.asarray(rows, dtype=np.int64)
-    first = np.asarray(first_days, dtype=np.int64)
-    stop = np.maximum(np.asarray(stop_days, dtype=np.int64), first)
+    index, first, stop = _pieces(rows, first_days, stop_days)
     result = np.empty((index.size, days.size - 1), dtype=np.int64)
     if index.size == 0:
         return result
     check_cost_limit(columns, int(days[-1]))
-    for part in _chunks(index.size, days.size):
-        chosen = index[part]
-        clipped = np.clip(days[None, :], first[part, None], stop[part, None])
-        cumulative = cumulative_cost(
-            day=clipped,
-            start=columns.start[chosen, None],
-            stop=columns.stop[chosen, None],
-            unit=columns.unit[chosen, None],
-            numerator=columns.numerator[chosen, None],
-            denominator=columns.denominator[chosen, None],
-            start_month=columns.start_month[chosen, None],
-            start_month_offset=columns.start_month_offset[chosen, None],
-            start_month_days=columns.start_month_days[chosen, None],
-        )
-        result[part] = np.diff(cumulative, axis=1)
+    for at, costs in _windowed_chunks(columns, index, first, stop, days):
+        result[at] = costs
     return result
+
+
+def grouped_windowed_costs(
+    columns: SegmentColumns,
+    rows: NDArray[np.int64],
+    first_days: NDArray[np.int64],
+    stop_days: NDArray[np.int64],
+    boundaries: object,
+    *,
+    groups: NDArray[np.int64],
+    group_count: int,
+) -> tuple[Int64Array, Int64Array]:
+    """Pieces' costs per interval summed by group, and each piece's cost over all intervals.
+
+    The pieces are as in :func:`windowed_interval_costs`; ``groups`` (one code per piece,
+    ascending: the caller sorts the pieces by group once) says which row of the
+    ``(group_count, K − 1)`` result a piece adds into. The pieces × intervals matrix is never
+    held whole: each chunk is summed by group as it is computed.
+
+    Raises:
+        AmountOverflowError: if a sum is beyond ±MAX_ORE øre.
+    """
+    days = _check_boundaries(boundaries)
+    index, first, stop = _pieces(rows, first_days, stop_days)
+    codes = np.asarray(groups, dtype=np.int64)
+    if codes.size and bool(np.any(codes[1:] < codes[:-1])):
+        raise StyringskerneError("grouped_windowed_costs: the pieces must be sorted by group")
+    result = np.zeros((group_count, days.size - 1), dtype=np.int64)
+    totals = np.zeros(index.size, dtype=np.int64)
+    if index.size == 0:
+        return result, totals
+    check_cost_limit(columns, int(days[-1]))
+    bound = 0
+    for at, costs in _windowed_chunks(columns, index, first, stop, days):
+        # Each piece's total is a difference of its rounded cumulative cost, which the limit
+        # check keeps in int64; the sums by group are bounded as the chunks come.
+        totals[at] = costs.sum(axis=1)
+        bound += int(np.abs(costs).max(initial=0)) * costs.shape[0]
+        if bound > MAX_ORE:
+            # Sums that might pass int64: the whole matrix, summed with every sum checked.
+            matrix = windowed_interval_costs(columns, index, first, stop, days)
+            return group_rows_sum(codes, matrix, group_count), exact_sum(matrix, axis=1)
+        chunk_codes = codes[at]
+        starts = np.flatnonzero(np.r_[True, chunk_codes[1:] != chunk_codes[:-1]])
+        result[chunk_codes[starts]] += np.add.reduceat(costs, starts, axis=0)
+    return result, totals

@@ -38,7 +38,7 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import Exact, to_fraction
-from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, fraction_sums, group_sum
+from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, fraction_sums, group_sum, stable_order
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.subareas import own_segments
 
@@ -345,10 +345,15 @@ def _spells(
     if key.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return _Spells(group=empty, citizen=empty, start=empty, stop=empty)
-    # One integer sort key (key, start) where it fits in int64, else two keys.
+    # Sorted by start, then stably by key: two radix sorts where the codes allow (linear
+    # time), else one integer sort key (key, start) where it fits in int64, else two keys.
     low = int(starts.min())
     span = int(starts.max()) - low + 1
-    if int(key.max()) < (1 << 62) // span:
+    key_count = int(key.max()) + 1
+    if span <= 1 << 32 and key_count <= 1 << 32:
+        by_start = stable_order(starts - low, span)
+        order = by_start[stable_order(key[by_start], key_count)]
+    elif key_count - 1 < (1 << 62) // span:
         order = np.argsort(key * span + (starts - low), kind="stable")
     else:
         order = np.lexsort((starts, key))

@@ -48,12 +48,13 @@ def birth_day_numbers(citizen_ids: NDArray[Any]) -> NDArray[np.int64]:
     if ids.size == 0 or width < 11:
         return result
     points = np.ascontiguousarray(ids.ravel()).view(np.uint32).reshape(ids.size, width)
-    digits = points[:, :11].astype(np.int64) - _ZERO
-    shaped = (
-        (np.char.str_len(ids.ravel()) == 11)
-        & (points[:, 6] == _DASH)
-        & ((digits[:, _DIGITS] >= 0) & (digits[:, _DIGITS] <= 9)).all(axis=1)
-    )
+    # Only ids of eleven characters with a dash after six can be CPR numbers: the digits are
+    # read for those alone (a ledger of pseudonyms costs one pass over the ids).
+    maybe = np.flatnonzero((points[:, 6] == _DASH) & (np.char.str_len(ids.ravel()) == 11))
+    if maybe.size == 0:
+        return result
+    digits = points[maybe, :11].astype(np.int64) - _ZERO
+    shaped = ((digits[:, _DIGITS] >= 0) & (digits[:, _DIGITS] <= 9)).all(axis=1)
     day = digits[:, 0] * 10 + digits[:, 1]
     month = digits[:, 2] * 10 + digits[:, 3]
     year = digits[:, 4] * 10 + digits[:, 5]
@@ -75,10 +76,10 @@ def birth_day_numbers(citizen_ids: NDArray[Any]) -> NDArray[np.int64]:
     first = month_index.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     following = (month_index + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     valid = shaped & (day <= following - first)
-    invalid = np.flatnonzero(shaped & ~valid)
+    invalid = maybe[shaped & ~valid]
     if invalid.size:
         cpr_birth_date(str(ids.ravel()[invalid[0]]))  # raises with the number masked
-    result[valid] = first[valid] + day[valid] - 1
+    result[maybe[valid]] = first[valid] + day[valid] - 1
     return result
 
 
@@ -96,6 +97,8 @@ def birthday_numbers(birth_days: NDArray[np.int64], age: int) -> NDArray[np.int6
     """
     days = np.asarray(birth_days, dtype=np.int64)
     known = days != NO_DAY
+    if not known.any():
+        return np.full(days.shape, NO_DAY, dtype=np.int64)
     dates = np.where(known, days, 0).astype("datetime64[D]")
     month_index = dates.astype("datetime64[M]").astype(np.int64)
     day_of_month = np.where(known, days, 0) - month_index.astype("datetime64[M]").astype(

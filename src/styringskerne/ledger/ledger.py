@@ -873,6 +873,7 @@ class DispositionLedger:
                     np.concatenate([getattr(p._segments, field.name) for p in parts])
                 )
                 for field in attrs.fields(SegmentColumns)
+                if field.init
             }
         )
         actuals = tuple(actual for part in parts for actual in part._posting_records())

@@ -74,8 +74,10 @@ from styringskerne.engine import (
     exact_sum,
     group_rows_sum,
     group_sum,
+    grouped_windowed_costs,
     largest_remainder,
     rounded_ratio,
+    stable_order,
     windowed_interval_costs,
 )
 from styringskerne.ledger.ages import birth_day_numbers, birthday_numbers
@@ -580,6 +582,25 @@ def _refund_numerators(
     return total
 
 
+def _certain_refunds(
+    scaled_spend: NDArray[np.int64],
+    numerators: NDArray[np.int64],
+    limits: NDArray[np.int64],
+    divisor: int,
+) -> NDArray[np.int64]:
+    """``Σ a_k · max(0, x − T_k) ÷ divisor`` rounded half-even for every scaled spend ``x``.
+
+    The thresholds rise from a positive first one, so a spend at or below it has no refund:
+    only the spends above it are reckoned (most months of most persons are below)."""
+    result = np.zeros(scaled_spend.shape, dtype=np.int64)
+    over = scaled_spend > limits[0]
+    if over.any():
+        one, by = np.ones(1, dtype=np.int64), np.full(1, divisor, dtype=np.int64)
+        numerator = _refund_numerators(scaled_spend[over], numerators, limits)
+        result[over] = rounded_ratio(numerator, one, by)
+    return result
+
+
 @masked_repr
 @attrs.frozen
 class _Spend:
@@ -591,6 +612,18 @@ class _Spend:
     once_to_date: NDArray[np.int64]  # (units,)
 
 
+def _spend_of(
+    regular: NDArray[np.int64], one_off: NDArray[np.int64], calendar: _Calendar
+) -> _Spend:
+    """Spend per unit from its regular and one-off costs per interval (units × intervals)."""
+    return _Spend(
+        month=calendar.by_month(regular),
+        month_to_date=calendar.by_month(np.where(calendar.before_cut[None, :], regular, 0)),
+        once=exact_sum(one_off, axis=1),
+        once_to_date=exact_sum(np.where(calendar.before_cut[None, :], one_off, 0), axis=1),
+    )
+
+
 def _spend(
     costs: NDArray[np.int64],
     units: NDArray[np.int64],
@@ -598,25 +631,13 @@ def _spend(
     *,
     once: NDArray[np.bool_],
     calendar: _Calendar,
-    left_out: NDArray[np.bool_] | None = None,
 ) -> _Spend:
-    """Pieces' costs per interval summed per unit: regular spend by month, one-offs apart.
-
-    Pieces sorted by unit are summed run by run; ``left_out`` pieces do not count.
-    """
-    per_interval = group_rows_sum(units, costs, unit_count)
-    if left_out is not None and left_out.any():
-        dropped = np.flatnonzero(left_out)
-        per_interval -= group_rows_sum(units[dropped], costs[dropped], unit_count)
-        once = once & ~left_out
-    taken = np.flatnonzero(once)
-    one_off = group_rows_sum(units[taken], costs[taken], unit_count)
-    regular = per_interval - one_off
-    return _Spend(
-        month=calendar.by_month(regular),
-        month_to_date=calendar.by_month(np.where(calendar.before_cut[None, :], regular, 0)),
-        once=exact_sum(one_off, axis=1),
-        once_to_date=exact_sum(np.where(calendar.before_cut[None, :], one_off, 0), axis=1),
+    """Pieces' costs per interval (sorted by unit) summed per unit, one-off amounts apart."""
+    regular, one_off = np.flatnonzero(~once), np.flatnonzero(once)
+    return _spend_of(
+        group_rows_sum(units[regular], costs[regular], unit_count),
+        group_rows_sum(units[one_off], costs[one_off], unit_count),
+        calendar,
     )
 
 
@@ -693,27 +714,31 @@ def state_refund(
     )
     keys, inverse = dense_codes(pieces.unit_keys, households.size + citizens.size)
     # Pieces sorted by unit: every sum per unit below is one run, not a scatter.
-    order = np.argsort(inverse.ravel(), kind="stable")
+    order = stable_order(inverse.ravel(), keys.size)
     pieces = pieces.take(order)
     units = inverse.astype(np.int64).ravel()[order]
-    year_costs = windowed_interval_costs(
-        columns, pieces.rows, pieces.first, pieces.stop, [calendar.year_first, calendar.year_stop]
-    )[:, 0]
-    # Month by month only for units whose spend could pass threshold 1: the rest get nothing.
+    # Month by month only for units whose spend could pass threshold 1: the rest get nothing,
+    # and their year's spend is one interval per piece.
     may_pass = _may_pass_threshold_1(columns, pieces, units, keys.size, rule)
-    kept = np.flatnonzero(may_pass[units])
+    kept_piece = may_pass[units]
+    kept, rest = np.flatnonzero(kept_piece), np.flatnonzero(~kept_piece)
+    year_costs = np.empty(units.size, dtype=np.int64)
+    if rest.size:
+        year_costs[rest] = windowed_interval_costs(
+            columns,
+            pieces.rows[rest],
+            pieces.first[rest],
+            pieces.stop[rest],
+            [calendar.year_first, calendar.year_stop],
+        )[:, 0]
     unit_year = np.zeros(keys.size, dtype=np.int64)
     unit_to_date = np.zeros(keys.size, dtype=np.int64)
     if kept.size:
-        candidates = pieces.take(kept)
-        year_refund, to_date_refund = _unit_refunds(
+        year_costs[kept], year_refund, to_date_refund = _unit_refunds(
             ledger,
-            candidates,
+            pieces.take(kept),
             units=(np.cumsum(may_pass) - 1)[units[kept]],
             unit_count=int(may_pass.sum()),
-            costs=windowed_interval_costs(
-                columns, candidates.rows, candidates.first, candidates.stop, calendar.boundaries
-            ),
             calendar=calendar,
             rule=rule,
         )
@@ -894,27 +919,46 @@ def _unit_refunds(
     *,
     units: NDArray[np.int64],
     unit_count: int,
-    costs: NDArray[np.int64],
     calendar: _Calendar,
     rule: RefundRule,
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Each unit's refund per month (or for the year): for the whole year and to date."""
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Each piece's cost for the year (probability-weighted), and each unit's refund per month
+    (or for the year): for the whole year and to date. Pieces are sorted by unit."""
     columns = ledger.columns
-    once = columns.unit[pieces.rows] == UNIT_ONCE
-    probable = (
-        columns.probability_numerator[pieces.rows] != columns.probability_denominator[pieces.rows]
-    )
-    spend = _spend(costs, units, unit_count, once=once, calendar=calendar, left_out=probable)
+    rows = pieces.rows
+    once = columns.unit[rows] == UNIT_ONCE
+    probable = columns.probability_numerator[rows] != columns.probability_denominator[rows]
+    piece_year = np.empty(rows.size, dtype=np.int64)
+    # The certain pieces summed per unit as they are computed, regular and one-off apart.
+    sums = []
+    for chosen in (~once & ~probable, once & ~probable):
+        at = np.flatnonzero(chosen)
+        by_unit, piece_year[at] = grouped_windowed_costs(
+            columns,
+            rows[at],
+            pieces.first[at],
+            pieces.stop[at],
+            calendar.boundaries,
+            groups=units[at],
+            group_count=unit_count,
+        )
+        sums.append(by_unit)
+    spend = _spend_of(sums[0], sums[1], calendar)
     numerators, denominator, limits = _increments(rule)
     scale = 12 if rule.basis == "month" else 1
     certain = _scaled(spend, rule.basis, calendar.months_to_date)
-    one, divisor = np.ones(1, dtype=np.int64), np.full(1, scale * denominator, dtype=np.int64)
     refunds = tuple(
-        rounded_ratio(_refund_numerators(part, numerators, limits), one, divisor)
-        for part in certain
+        _certain_refunds(part, numerators, limits, scale * denominator) for part in certain
     )
     if probable.any():
         chosen = np.flatnonzero(probable)
+        piece_year[chosen] = windowed_interval_costs(
+            columns,
+            rows[chosen],
+            pieces.first[chosen],
+            pieces.stop[chosen],
+            [calendar.year_first, calendar.year_stop],
+        )[:, 0]
         with_expected, expected = _expected_refunds(
             ledger,
             pieces.take(chosen),
@@ -926,7 +970,7 @@ def _unit_refunds(
         )
         for part, values in zip(refunds, expected, strict=True):
             part[with_expected] = values
-    return refunds[0], refunds[1]
+    return piece_year, refunds[0], refunds[1]
 
 
 def _split(
@@ -945,8 +989,8 @@ def _split(
     area_codes, area_names = sub_area_codes(ledger, sub_areas)
     piece_areas = area_codes[pieces.rows] if pieces.rows.size else pieces.rows
     area_count = max(len(area_names), 1)
-    pair_keys, pair_index = np.unique(units * area_count + piece_areas, return_inverse=True)
-    pair_weights = np.maximum(group_sum(pair_index.ravel(), weights, pair_keys.size), 0)
+    pair_keys, pair_index = _sorted_unique(units * area_count + piece_areas)
+    pair_weights = np.maximum(group_sum(pair_index, weights, pair_keys.size), 0)
     pair_units = pair_keys // area_count
     # A correction (a negative price) can leave a unit's net spend for the year at 0 or less
     # in every sub-area while months of positive spend earned a refund: such a unit's refund
@@ -971,6 +1015,17 @@ def _split(
         sub_area_names=tuple(area_names),
     )
     return split, by_area
+
+
+def _sorted_unique(keys: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``np.unique(keys, return_inverse=True)`` for keys that are nearly sorted already (a
+    unit's few pieces together): a stable sort (timsort) takes runs in linear time."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if ordered.size else np.zeros(0, dtype=bool)
+    inverse = np.empty(keys.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def _unit_labels(
