@@ -19,7 +19,7 @@ from styringskerne.core.limits import MAX_ORE
 from styringskerne.engine.aggregate import add_into, exact_sum, group_rows_sum
 from styringskerne.engine.columns import UNIT_DAY, SegmentColumns
 from styringskerne.engine.cumulative import cumulative_cost
-from styringskerne.engine.daily import daily_by_group
+from styringskerne.engine.daily import daily_in_closed_form
 from styringskerne.engine.limits import check_cost_limit
 
 __all__ = [
@@ -57,18 +57,44 @@ def _check_boundaries(boundaries: object) -> Int64Array:
 
 
 def _cumulative(columns: SegmentColumns, rows: slice | Int64Array, days: Int64Array) -> Int64Array:
-    """Rounded cumulative cost of segments ``rows`` (a slice or positions) at ``days`` (K days,
-    or rows × K)."""
+    """Rounded cumulative cost of segments ``rows`` (a slice or positions) at ``days``: shape
+    (1, K) for the same K days for every segment, or (segments, K) for days of their own."""
+    index = np.arange(len(columns))[rows] if isinstance(rows, slice) else rows
+    # A whole number of øre per day (a daily rate, quantity and probability 1: most
+    # dispositions) needs no rounding: the amount times the days elapsed.
+    plain = (columns.unit[index] == UNIT_DAY) & (columns.denominator[index] == 1)
+    if not plain.any():
+        return _rounded_cumulative(columns, index, days)
+    if plain.all():
+        return _whole_ore_cumulative(columns, index, days)
+    per_row = days.shape[0] > 1
+    whole, other = np.flatnonzero(plain), np.flatnonzero(~plain)
+    result = np.empty((index.size, days.shape[-1]), dtype=np.int64)
+    result[whole] = _whole_ore_cumulative(columns, index[whole], days[whole] if per_row else days)
+    result[other] = _rounded_cumulative(columns, index[other], days[other] if per_row else days)
+    return result
+
+
+def _whole_ore_cumulative(
+    columns: SegmentColumns, index: Int64Array, days: Int64Array
+) -> Int64Array:
+    start = columns.start[index, None]
+    elapsed = np.minimum(np.maximum(days, start), columns.stop[index, None]) - start
+    result: Int64Array = columns.numerator[index, None] * elapsed
+    return result
+
+
+def _rounded_cumulative(columns: SegmentColumns, index: Int64Array, days: Int64Array) -> Int64Array:
     return cumulative_cost(
         day=days,
-        start=columns.start[rows, None],
-        stop=columns.stop[rows, None],
-        unit=columns.unit[rows, None],
-        numerator=columns.numerator[rows, None],
-        denominator=columns.denominator[rows, None],
-        start_month=columns.start_month[rows, None],
-        start_month_offset=columns.start_month_offset[rows, None],
-        start_month_days=columns.start_month_days[rows, None],
+        start=columns.start[index, None],
+        stop=columns.stop[index, None],
+        unit=columns.unit[index, None],
+        numerator=columns.numerator[index, None],
+        denominator=columns.denominator[index, None],
+        start_month=columns.start_month[index, None],
+        start_month_offset=columns.start_month_offset[index, None],
+        start_month_days=columns.start_month_days[index, None],
     )
 
 
@@ -120,11 +146,23 @@ def grouped_interval_costs(
         and matrix <= _DAILY_PATH_CELLS
         and _DAILY_PATH_RATIO * matrix <= len(columns) * intervals
     ):
-        daily = daily_by_group(columns, codes, group_count, int(days[0]), int(days[-1]))
+        # Days in closed form summed into the intervals; the segments whose days would be
+        # listed one by one (month-priced above all) are taken at the boundaries instead.
+        daily, listed = daily_in_closed_form(
+            columns, codes, group_count, int(days[0]), int(days[-1])
+        )
         running = np.zeros((group_count, span + 1), dtype=np.int64)
         np.cumsum(daily, axis=1, out=running[:, 1:])
         offsets = days - days[0]
-        result_daily: Int64Array = running[:, offsets[1:]] - running[:, offsets[:-1]]
+        # C order, so that the flat view below adds into this very array.
+        result_daily: Int64Array = np.ascontiguousarray(
+            running[:, offsets[1:]] - running[:, offsets[:-1]]
+        )
+        for part in _chunks(listed.size, days.size):
+            at = listed[part].astype(np.int64)
+            costs = np.diff(_cumulative(columns, at, days[None, :]), axis=1)
+            cells = codes[at, None] * intervals + np.arange(intervals)
+            add_into(result_daily.reshape(-1), cells.ravel(), costs.ravel())
         return result_daily
     result = np.zeros(group_count * intervals, dtype=np.int64)
     for rows in _chunks(len(columns), days.size):
@@ -155,25 +193,11 @@ def _windowed_chunks(
     first: Int64Array,
     stop: Int64Array,
     days: Int64Array,
-) -> Iterator[tuple[Int64Array, Int64Array]]:
-    """``(positions, costs)`` chunk by chunk for the pieces at those positions, each position
-    in ascending order within its chunk; every piece comes once."""
-    # A whole number of øre per day (most dispositions: a daily rate, quantity and probability
-    # 1) needs no rounding: the cost of an interval is the amount times its days in the piece.
-    whole_days = (columns.unit[index] == UNIT_DAY) & (columns.denominator[index] == 1)
-    plain = np.flatnonzero(whole_days)
-    other = np.flatnonzero(~whole_days) if plain.size else np.arange(index.size)
-    for part in _chunks(plain.size, days.size):
-        at, chosen = plain[part], index[plain[part]]
-        low = np.maximum(first[at], columns.start[chosen])
-        high = np.maximum(np.minimum(stop[at], columns.stop[chosen]), low)
-        inside = np.diff(np.minimum(np.maximum(days[None, :], low[:, None]), high[:, None]), axis=1)
-        yield at, columns.numerator[chosen, None] * inside
-    for part in _chunks(other.size, days.size):
-        at, chosen = other[part], index[other[part]]
-        clipped = np.clip(days[None, :], first[at, None], stop[at, None])
-        cumulative = _cumulative(columns, chosen, clipped)
-        yield at, np.diff(cumulative, axis=1)
+) -> Iterator[tuple[slice, Int64Array]]:
+    """``(pieces, costs)`` chunk by chunk: a slice of the pieces and their interval costs."""
+    for part in _chunks(index.size, days.size):
+        clipped = np.clip(days[None, :], first[part, None], stop[part, None])
+        yield part, np.diff(_cumulative(columns, index[part], clipped), axis=1)
 
 
 def _pieces(
