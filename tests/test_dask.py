@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from styringskerne import DispositionLedger, ImportFailedError, StyringskerneError
+from styringskerne import DispositionLedger, ImportFailedError, Money, StyringskerneError
 from styringskerne.dask import DaskLedger
 from styringskerne.examples import example_municipality
 from styringskerne.io.csv import write_dispositions
@@ -63,6 +63,17 @@ def test_dask_ledger_on_a_local_cluster_equals_the_ledger(
     assert np.array_equal(
         daily.values, ledger.daily(dt.date(2024, 2, 1), dt.date(2024, 2, 29), by="service").values
     )
+    _assert_same_status(on_dask.as_of(dt.date(2024, 6, 30)), ledger.as_of(dt.date(2024, 6, 30)))
+
+
+def _assert_same_status(got: object, expected: object) -> None:
+    """The same Figur 6.1 rows to the øre: the total and every table, labels aligned."""
+    assert got.total == expected.total  # type: ignore[attr-defined]
+    assert got.tables.keys() == expected.tables.keys()  # type: ignore[attr-defined]
+    for name, table in expected.tables.items():  # type: ignore[attr-defined]
+        mine = got.tables[name]  # type: ignore[attr-defined]
+        assert mine.labels.astype(str).tolist() == table.labels.astype(str).tolist()
+        assert mine.values.tolist() == table.values.tolist()
 
 
 def test_dask_ledger_on_the_default_scheduler_and_its_errors(
@@ -73,6 +84,12 @@ def test_dask_ledger_on_the_default_scheduler_and_its_errors(
     on_dask = DaskLedger.from_dataframe(frame)
     total = on_dask.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert total.total == ledger.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
+    status = on_dask.as_of(dt.date(2024, 9, 30))
+    _assert_same_status(status, ledger.as_of(dt.date(2024, 9, 30)))
+    assert status.total.booked_to_date == Money(0)
+    assert status.total.expected.ore > 0
+    with pytest.raises(StyringskerneError, match="is not in budget year 2025"):
+        on_dask.as_of(dt.date(2024, 9, 30), year=2025)
     with pytest.raises(StyringskerneError, match="'disposition_id' column"):
         DaskLedger.from_dataframe(frame.drop(columns=["disposition_id"]))
     with pytest.raises(StyringskerneError, match="'by' must be one of"):

@@ -23,13 +23,23 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.core.calendar import BudgetYear, DateRange
+from styringskerne.core.calendar import BudgetYear, DateRange, as_of_in_year
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
+from styringskerne.core.money import Money
+from styringskerne.engine import exact_sum
 from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
-from styringskerne.ledger.results import AmountSeries, AmountTable
+from styringskerne.ledger.results import (
+    AmountSeries,
+    AmountTable,
+    LedgerRow,
+    LedgerStatus,
+    LedgerTable,
+)
 
 __all__ = ["DaskLedger"]
+
+_LEDGER_TABLES = ("account", "citizen", "disposition")
 
 _MISSING = (
     "styringskerne.dask needs the optional extra 'dask': pip install 'styringskerne[dask]' "
@@ -47,21 +57,29 @@ def _dask() -> Any:
 
 
 Partial = tuple[NDArray[Any], NDArray[np.int64]]
-"""One partition's result: its labels and a matrix of amounts, one row per label."""
+"""One partition's result for one table: its labels and a matrix of amounts, a row per label."""
+Partials = dict[str, Partial]
+"""One partition's results, one per table (a single query has one table, named "")."""
+_EMPTY: Partial = (np.array([], dtype=str), np.zeros((0, 0), dtype=np.int64))
 
 
-def _evaluate(frame: Any, query: Callable[[DispositionLedger], Partial]) -> Partial:
+def _evaluate(frame: Any, query: Callable[[DispositionLedger], Partials]) -> Partials:
     """One partition: an in-memory ledger of its rows, and the query's labels and amounts."""
     if len(frame) == 0:
-        return np.array([], dtype=str), np.zeros((0, 0), dtype=np.int64)
+        return {}
     return query(DispositionLedger.from_pandas(frame.reset_index(drop=True)))
 
 
-def _combine(parts: Sequence[Partial]) -> Partial:
-    """The partitions' amounts added up with their labels aligned (exact integers)."""
+def _combine(parts: Sequence[Partials]) -> Partials:
+    """The partitions' tables added up, each with its labels aligned (exact integers)."""
+    names = sorted({name for part in parts for name in part})
+    return {name: _combine_table([part[name] for part in parts if name in part]) for name in names}
+
+
+def _combine_table(parts: Sequence[Partial]) -> Partial:
     filled = [(labels, values) for labels, values in parts if labels.size]
     if not filled:
-        return np.array([], dtype=str), np.zeros((0, 0), dtype=np.int64)
+        return _EMPTY
     every = np.concatenate([labels.astype(str) for labels, _ in filled])
     labels, codes = np.unique(every, return_inverse=True)
     width = filled[0][1].shape[1]
@@ -80,7 +98,7 @@ class DaskLedger:
 
     Build it with :meth:`from_dataframe`; ask it what you would ask a
     :class:`~styringskerne.ledger.ledger.DispositionLedger`: :meth:`monthly`, :meth:`daily`,
-    :meth:`cost`.
+    :meth:`cost`, :meth:`as_of`.
     """
 
     frame: Any
@@ -102,10 +120,10 @@ class DaskLedger:
             )
         return cls(frame.shuffle(on="disposition_id"))
 
-    def _run(self, query: Callable[[DispositionLedger], Partial]) -> Partial:
+    def _run(self, query: Callable[[DispositionLedger], Partials]) -> Partials:
         dask = _dask()
         parts = [dask.delayed(_evaluate)(part, query) for part in self.frame.to_delayed()]
-        combined: Partial = dask.delayed(_combine)(parts).compute()
+        combined: Partials = dask.delayed(_combine)(parts).compute()
         return combined
 
     def cost(self, start: dt.date, end: dt.date, *, by: str | None = None) -> AmountTable:
@@ -113,7 +131,7 @@ class DaskLedger:
         dimension, as :meth:`DispositionLedger.cost`."""
         _check_by(by)
         period = DateRange(start=start, end=end)
-        labels, values = self._run(_CostQuery(start, end, by))
+        labels, values = self._run(_CostQuery(start, end, by)).get("", _EMPTY)
         if by is None and not labels.size:
             labels, values = np.array(["total"]), np.zeros((1, 1), dtype=np.int64)
         return AmountTable(
@@ -126,7 +144,7 @@ class DaskLedger:
     def monthly(self, year: int, *, by: str | None = None) -> AmountSeries:
         """Cost per calendar month of a budget year, as :meth:`DispositionLedger.monthly`."""
         _check_by(by)
-        labels, values = self._run(_MonthlyQuery(year, by))
+        labels, values = self._run(_MonthlyQuery(year, by)).get("", _EMPTY)
         days = np.array(BudgetYear(year).month_boundaries(), dtype=np.int64).astype("datetime64[D]")
         return AmountSeries(
             dimension=by or "total",
@@ -141,7 +159,7 @@ class DaskLedger:
         _check_by(by)
         period = DateRange(start=start, end=end)
         width = period.stop_number - period.start_number
-        labels, values = self._run(_DailyQuery(start, end, by))
+        labels, values = self._run(_DailyQuery(start, end, by)).get("", _EMPTY)
         days = np.arange(period.start_number, period.stop_number + 1).astype("datetime64[D]")
         return AmountSeries(
             dimension=by or "total",
@@ -150,6 +168,31 @@ class DaskLedger:
             stops=days[1:],
             values=values if values.size else np.zeros((0, width), dtype=np.int64),
         )
+
+    def as_of(self, day: dt.date, *, year: int | None = None) -> LedgerStatus:
+        """The *Figur 6.1* columns for budget year ``year`` as of ``day`` (inclusive), by
+        account, citizen and disposition, as :meth:`DispositionLedger.as_of`.
+
+        The dataframe holds dispositions only: *booked to date* is 0 in every row (as for an
+        in-memory ledger built without postings).
+
+        Raises:
+            StyringskerneError: if ``day`` is not in ``year``.
+        """
+        day, budget_year = as_of_in_year(day, year)
+        tables = self._run(_AsOfQuery(day, budget_year.year))
+        result = {}
+        for name in _LEDGER_TABLES:
+            labels, values = tables.get(name, _EMPTY)
+            values = values if values.size else np.zeros((0, 3), dtype=np.int64)
+            result[name] = LedgerTable(dimension=name, labels=labels, values=values)
+        sums = exact_sum(result["account"].values, axis=0)
+        total = LedgerRow(
+            booked_to_date=Money(int(sums[0])),
+            computed_to_date=Money(int(sums[1])),
+            disposed_rest_of_year=Money(int(sums[2])),
+        )
+        return LedgerStatus(year=budget_year.year, as_of=day, total=total, tables=result)
 
 
 def _check_by(by: str | None) -> None:
@@ -164,9 +207,9 @@ class _CostQuery:
     end: dt.date
     by: str | None
 
-    def __call__(self, ledger: DispositionLedger) -> Partial:
+    def __call__(self, ledger: DispositionLedger) -> Partials:
         table = ledger.cost(self.start, self.end, by=self.by)
-        return table.labels, table.amounts[:, None]
+        return {"": (table.labels, table.amounts[:, None])}
 
 
 @masked_repr
@@ -175,9 +218,9 @@ class _MonthlyQuery:
     year: int
     by: str | None
 
-    def __call__(self, ledger: DispositionLedger) -> Partial:
+    def __call__(self, ledger: DispositionLedger) -> Partials:
         series = ledger.monthly(self.year, by=self.by)
-        return series.labels, series.values
+        return {"": (series.labels, series.values)}
 
 
 @masked_repr
@@ -187,6 +230,17 @@ class _DailyQuery:
     end: dt.date
     by: str | None
 
-    def __call__(self, ledger: DispositionLedger) -> Partial:
+    def __call__(self, ledger: DispositionLedger) -> Partials:
         series = ledger.daily(self.start, self.end, by=self.by)
-        return series.labels, series.values
+        return {"": (series.labels, series.values)}
+
+
+@masked_repr
+@attrs.frozen
+class _AsOfQuery:
+    day: dt.date
+    year: int
+
+    def __call__(self, ledger: DispositionLedger) -> Partials:
+        status = ledger.as_of(self.day, year=self.year)
+        return {name: (table.labels, table.values) for name, table in status.tables.items()}

@@ -25,6 +25,7 @@ __all__ = [
     "BudgetYear",
     "DateRange",
     "add_months",
+    "as_of_in_year",
     "check_day",
     "day_number",
     "from_day_number",
@@ -235,3 +236,26 @@ class BudgetYear:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and day.year == self.year
+
+
+def as_of_in_year(day: object, year: int | None, name: str = "day") -> tuple[dt.date, BudgetYear]:
+    """An as-of date and its budget year (``year``, by default the date's own), checked.
+
+    Examples:
+        >>> as_of_in_year(dt.date(2024, 6, 30), None)
+        (datetime.date(2024, 6, 30), BudgetYear(year=2024))
+        >>> as_of_in_year(dt.date(2024, 6, 30), 2025)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        styringskerne.core.errors.StyringskerneError: as-of date 2024-06-30 is not in budget ...
+
+    Raises:
+        StyringskerneError: if ``day`` is not a date or not in the year.
+    """
+    checked = check_day(day, name)
+    budget_year = BudgetYear(checked.year if year is None else year)
+    if checked not in budget_year:
+        raise StyringskerneError(
+            f"as-of date {checked.isoformat()} is not in budget year {budget_year.year}"
+        )
+    return checked, budget_year

@@ -35,7 +35,7 @@ from styringskerne.core.calendar import (
     OPEN_END,
     BudgetYear,
     DateRange,
-    check_day,
+    as_of_in_year,
     day_number,
     from_day_number,
 )
@@ -975,12 +975,7 @@ class DispositionLedger:
         Raises:
             StyringskerneError: if ``day`` is not in ``year``.
         """
-        day = check_day(day, "day")
-        budget_year = BudgetYear(day.year if year is None else year)
-        if day not in budget_year:
-            raise StyringskerneError(
-                f"as-of date {day.isoformat()} is not in budget year {budget_year.year}"
-            )
+        day, budget_year = as_of_in_year(day, year)
         first = day_number(dt.date(budget_year.year, 1, 1))
         cut = day_number(day) + 1
         stop = day_number(dt.date(budget_year.year + 1, 1, 1))

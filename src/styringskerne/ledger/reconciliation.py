@@ -40,7 +40,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.core.calendar import BudgetYear, check_day, day_number, from_day_number
+from styringskerne.core.calendar import (
+    as_of_in_year,
+    day_number,
+    from_day_number,
+)
 from styringskerne.core.cpr import mask_id
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.html import html_table
@@ -390,12 +394,7 @@ def reconcile(
         StyringskerneError: if ``day`` is not in ``year``, the days are negative or the
             tolerance is negative.
     """
-    day = check_day(day, "day")
-    budget_year = BudgetYear(day.year if year is None else year)
-    if day not in budget_year:
-        raise StyringskerneError(
-            f"as-of date {day.isoformat()} is not in budget year {budget_year.year}"
-        )
+    day, budget_year = as_of_in_year(day, year)
     if isinstance(days_without_postings, bool) or not isinstance(days_without_postings, int):
         raise StyringskerneError(
             f"'days_without_postings' must be a whole number of days (got "

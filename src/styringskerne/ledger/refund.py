@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from styringskerne.catalogue.services import ServiceCatalogue
-from styringskerne.core.calendar import OPEN_END, BudgetYear, check_day, day_number
+from styringskerne.core.calendar import OPEN_END, BudgetYear, as_of_in_year, check_day, day_number
 from styringskerne.core.cpr import (
     mask_id,
     normalise_citizen_id,
@@ -810,11 +810,7 @@ class _Calendar:
     @classmethod
     def of(cls, budget_year: BudgetYear, as_of: dt.date | None) -> _Calendar:
         if as_of is not None:
-            as_of = check_day(as_of, "as_of")
-            if as_of not in budget_year:
-                raise StyringskerneError(
-                    f"as-of date {as_of.isoformat()} is not in budget year {budget_year.year}"
-                )
+            as_of, _ = as_of_in_year(as_of, budget_year.year, "as_of")
         months = [int(day) for day in budget_year.month_boundaries()]
         cut = months[-1] if as_of is None else day_number(as_of) + 1
         boundaries = sorted({*months, cut})
