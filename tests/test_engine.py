@@ -258,18 +258,26 @@ def test_both_paths_of_grouped_interval_costs_agree(dispositions, year) -> None:
 @given(
     st.lists(
         st.one_of(
-            st.text(alphabet="5.38çø€ÅB-", max_size=9),
-            st.sampled_from(["", "5.38.50", "5.38.5", "day", "week"]),
+            st.text(alphabet="5.38çø€ÅB-\x01", max_size=18),
+            st.sampled_from(["", "5.38.50", "5.38.5", "day", "week", "010190-1234"]),
+            st.sampled_from(["010190-1234x", "0101901234567890", "0101901234567891"]),
         ),
         max_size=40,
-    )
+    ),
+    st.lists(st.integers(-(2**63), 2**63 - 1) | st.integers(-50, 50), max_size=40),
 )
-def test_factorising_labels_equals_numpy_unique(texts: list[str]) -> None:
-    """The label factorisation's short cuts (one value, increasing ids, texts packed into
-    integers) give np.unique's labels and codes exactly, whatever the texts."""
+def test_factorising_labels_equals_numpy_unique(texts: list[str], numbers: list[int]) -> None:
+    """The label factorisation's short cuts (one value, increasing ids, integers in a compact
+    range, texts packed into one or two integers) give np.unique's labels and codes exactly,
+    whatever the texts and numbers."""
     from styringskerne.ledger.ledger import _factorised
 
-    for values in (np.array(texts, dtype=str), np.arange(len(texts), dtype=np.int64)):
+    for values in (
+        np.array(texts, dtype=str),
+        np.arange(len(texts), dtype=np.int64),
+        np.array(numbers, dtype=np.int64),
+        np.array([abs(n) for n in numbers], dtype=np.uint64),
+    ):
         if not values.size:
             continue
         labels, codes = _factorised(values)
