@@ -58,20 +58,22 @@ def round_half_even(value: Fraction) -> int:
 
 
 _UNIT_SUFFIX: Final = re.compile(r"\s*(?:kr\.?|dkk)$", flags=re.IGNORECASE)
-_DIGITS_AND_MARKS: Final = re.compile(r"^[0-9][0-9.,]*$")
+_DIGITS_AND_MARKS: Final = re.compile(r"[0-9][0-9.,]*")
 
 
 def _sign_and_body(text: str) -> tuple[bool, str]:
     """Split off the sign: a leading ``-``/``−``/``+``, a trailing ``-`` as finance systems
     export a credit (``1.149,50-``), or parentheses as accountants write one (``(1.149,50)``)."""
-    body = _UNIT_SUFFIX.sub("", text.strip(" \t\u00a0"))
+    # Blanks around (spaces, tabs, no-break spaces, a line break) are no part of the amount, as
+    # around a date or a quantity; blanks inside it are refused below.
+    body = _UNIT_SUFFIX.sub("", text.strip())
     forms = []
     if body.endswith(_MINUS_SIGNS):
         forms.append("a trailing minus")
-        body = body[:-1].rstrip(" \u00a0")
+        body = body[:-1].rstrip()
     if body.startswith("(") and body.endswith(")"):
         forms.append("parentheses")
-        body = body[1:-1].strip(" \u00a0")
+        body = body[1:-1].strip()
     negative = bool(forms)
     if body.startswith((*_MINUS_SIGNS, "+")):
         forms.append("a leading sign")
@@ -94,7 +96,7 @@ def _parse_amount_text(text: str) -> Fraction:
     negative, cleaned = _sign_and_body(text)
     if not cleaned:
         raise MoneyError(f"amount {text!r} is empty; write kroner like '1149.50' or '1.149,50'")
-    if not _DIGITS_AND_MARKS.match(cleaned):
+    if not _DIGITS_AND_MARKS.fullmatch(cleaned):  # fullmatch: '$' would allow a final '\n'
         raise MoneyError(
             f"amount {text!r} is not a number of kroner: only the digits 0-9 with '.' or ',' "
             "are read (no blanks, '_' or exponent); write it like '1149.50' or '1.149,50'"
@@ -117,11 +119,18 @@ def _parse_amount_text(text: str) -> Fraction:
         whole, _, decimals = cleaned.rpartition(decimal_mark)
     else:
         whole, decimals = cleaned, ""
-    if any(mark in whole for mark in ".,"):
+    separators = {mark for mark in ".," if mark in whole}
+    if separators:
         if not _GROUPED.match(whole):
             raise MoneyError(
                 f"amount {text!r}: thousands separators must group three digits, "
                 "as in '1.149.500,00' or '1149500.00'"
+            )
+        if len(separators) > 1 or decimal_mark in separators:
+            # '1,149.500,50' or '1,149,50': which mark is the decimal mark is anyone's guess.
+            raise MoneyError(
+                f"amount {text!r} mixes its marks: separate the thousands with one of '.' and "
+                "',' and the øre with the other, as in '1.149.500,00' or '1,149,500.00'"
             )
         whole = whole.replace(".", "").replace(",", "")
     if not whole or not whole.isdigit() or (decimals and not decimals.isdigit()):
