@@ -57,6 +57,7 @@ bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python bench_visitation.py
 	cd benchmarks && ../$(BIN)/python bench_steering.py
 	cd benchmarks && ../$(BIN)/python bench_kpi.py
+	cd benchmarks && ../$(BIN)/python bench_frames.py
 	cd benchmarks && ../$(BIN)/python bench_money_flows.py
 
 clean:

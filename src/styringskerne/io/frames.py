@@ -19,13 +19,16 @@ Cell rules, the same for pandas and Arrow:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.errors import RowError
+from styringskerne.core.masking import masked_repr
 from styringskerne.dispositions import Disposition
 from styringskerne.io.cells import ORE_ALTERNATIVES, RefusedCellError, cell_text, ore_text
 from styringskerne.io.csv import (
@@ -202,38 +205,46 @@ def columns_of_a_clean_frame(
         return None
     if probability is not None and not ((probability >= 0) & (probability <= 1)).all():
         return None
-    shared = [citizens.to_numpy(), services.to_numpy(), accounts.to_numpy()]
+    # Each text column leaves pandas once, as a numpy text array (an Arrow-backed column
+    # converts slowly, so never twice).
+    id_texts, citizen_texts, service_texts, account_texts = (
+        _numpy_texts(column) for column in (ids, citizens, services, accounts)
+    )
+    shared = [citizen_texts, service_texts, account_texts]
     if probability is not None:
         shared.append(probability)
-    if not _one_disposition_per_run(ids.to_numpy(), shared, start, end):
+    runs = _Runs.of(id_texts)
+    if not _one_disposition_per_run(runs, shared, start, end):
         return None
     provider = (
-        _as_moved(ids.to_numpy(), data["provider"].fillna("").astype(str).to_numpy())
+        _as_moved(runs, _numpy_texts(data["provider"].fillna("").astype(str)))
         if "provider" in names
         else None
     )
     return {
-        "disposition_id": ids.to_numpy().astype(str),
-        "citizen_id": citizens.to_numpy().astype(str),
-        "account": accounts.to_numpy().astype(str),
-        "service": services.to_numpy().astype(str),
-        "provider": None if provider is None else provider.astype(str),
+        "disposition_id": id_texts,
+        "citizen_id": citizen_texts,
+        "account": account_texts,
+        "service": service_texts,
+        "provider": provider,
         "start": start,
         "end": end,
-        "unit": units.astype(str).to_numpy().astype(str),
+        "unit": _numpy_texts(units.astype(str)),
         "rate_ore": rate_ore,
         "quantity": quantity,
         "probability": probability,
     }
 
 
-def _as_moved(ids: Any, providers: Any) -> Any:
+def _numpy_texts(column: Any) -> Any:
+    """A text column as a numpy ``str`` array."""
+    return np.asarray(column.to_numpy(dtype=object), dtype=str)
+
+
+def _as_moved(runs: _Runs, providers: Any) -> Any:
     """Each row's provider as the row reader gives it: a row with an empty provider is at the
     provider of its disposition's first row (the disposition's own)."""
-    import pandas as pd
-
-    first = pd.Series(providers).groupby(ids, sort=False).transform("first").to_numpy()
-    return np.where(providers == "", first, providers)
+    return np.where(providers == "", providers[runs.first], providers)
 
 
 def _filled(column: Any) -> bool:
@@ -275,15 +286,25 @@ def _rates_ore(column: Any, *, whole_ore: bool) -> Any:
 
     if whole_ore:
         return column.to_numpy(dtype="int64") if pd.api.types.is_integer_dtype(column) else None
-    text = column.astype(str)
-    if column.isna().any() or not text.str.fullmatch(_SIMPLE_KRONER).all():
+    if column.isna().any():
         return None
-    negative = text.str.startswith("-")
-    digits = text.str.lstrip("-")
-    kroner = digits.str.split(".", n=1).str[0].astype("int64")
-    decimals = digits.str.split(".", n=1).str[1].fillna("").str.ljust(2, "0").astype("int64")
-    ore = (kroner * 100 + decimals).to_numpy(dtype="int64")
-    return np.where(negative.to_numpy(), -ore, ore)
+    # A national file has few distinct rates: each distinct text is read once.
+    codes, distinct = pd.factorize(column.astype(str))
+    ore = [_simple_kroner_ore(str(text)) for text in distinct]
+    if any(value is None for value in ore):
+        return None
+    return np.asarray(ore, dtype=np.int64)[codes]
+
+
+def _simple_kroner_ore(text: str) -> int | None:
+    """Øre of kroner written ``-1149.5`` / ``1149.50`` / ``1149``, or ``None`` for any other
+    form (which the row reader then reads or reports)."""
+    if not re.fullmatch(_SIMPLE_KRONER, text):
+        return None
+    negative = text.startswith("-")
+    kroner, _, decimals = text.lstrip("-").partition(".")
+    ore = int(kroner) * 100 + int(decimals.ljust(2, "0"))
+    return -ore if negative else ore
 
 
 def _whole(column: Any) -> Any:
@@ -300,20 +321,38 @@ def _whole(column: Any) -> Any:
     return False
 
 
-def _one_disposition_per_run(ids: Any, shared: list[Any], start: Any, end: Any) -> bool:
+@masked_repr
+@attrs.frozen(eq=False)
+class _Runs:
+    """Each row's disposition's first row, and the row before it in its disposition (−1 for
+    a disposition's first row), from the ids in row order."""
+
+    first: Any
+    previous: Any
+
+    @classmethod
+    def of(cls, ids: Any) -> _Runs:
+        import pandas as pd
+
+        codes, distinct = pd.factorize(ids)
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        first_of_code = np.empty(len(distinct), dtype=np.int64)
+        first_of_code[ordered[starts]] = order[starts]
+        previous = np.full(codes.size, -1, dtype=np.int64)
+        previous[order[~starts]] = order[np.flatnonzero(~starts) - 1]
+        return cls(first=first_of_code[codes], previous=previous)
+
+
+def _one_disposition_per_run(runs: _Runs, shared: list[Any], start: Any, end: Any) -> bool:
     """Whether each disposition's rows agree on ``shared``, follow each other in order of
     start without overlapping, and only the last is open-ended."""
-    import pandas as pd
-
-    grouped = pd.Series(np.arange(ids.size)).groupby(ids, sort=False)
-    first_row = grouped.transform("first").to_numpy()
-    if any((values != values[first_row]).any() for values in shared):
+    if any((values != values[runs.first]).any() for values in shared):
         return False
     stop = np.where(np.isnat(end), np.datetime64("9999-12-31"), end)
     if (stop < start).any():
         return False
-    previous = grouped.shift(1).to_numpy()
-    following = ~np.isnan(previous.astype(float))
-    before = previous[following].astype(np.int64)
-    rows = np.flatnonzero(following)
+    rows = np.flatnonzero(runs.previous >= 0)
+    before = runs.previous[rows]
     return not ((start[rows] <= stop[before]).any() or np.isnat(end[before]).any())
