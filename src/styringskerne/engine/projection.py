@@ -59,7 +59,7 @@ def _check_boundaries(boundaries: object) -> Int64Array:
 def _cumulative(columns: SegmentColumns, rows: slice | Int64Array, days: Int64Array) -> Int64Array:
     """Rounded cumulative cost of segments ``rows`` (a slice or positions) at ``days``: shape
     (1, K) for the same K days for every segment, or (segments, K) for days of their own."""
-    index = np.arange(len(columns))[rows] if isinstance(rows, slice) else rows
+    index = np.arange(*rows.indices(len(columns))) if isinstance(rows, slice) else rows
     # A whole number of øre per day (a daily rate, quantity and probability 1: most
     # dispositions) needs no rounding: the amount times the days elapsed.
     plain = (columns.unit[index] == UNIT_DAY) & (columns.denominator[index] == 1)
