@@ -126,8 +126,9 @@ def _parse_amount_text(text: str) -> Fraction:
                 f"amount {text!r}: thousands separators must group three digits, "
                 "as in '1.149.500,00' or '1149500.00'"
             )
-        if len(separators) > 1 or decimal_mark in separators:
-            # '1,149.500,50' or '1,149,50': which mark is the decimal mark is anyone's guess.
+        if decimal_mark in separators:
+            # '1,149,50', or both marks before the decimal mark ('1,149.500,50'): which mark
+            # is the decimal mark is anyone's guess.
             raise MoneyError(
                 f"amount {text!r} mixes its marks: separate the thousands with one of '.' and "
                 "',' and the øre with the other, as in '1.149.500,00' or '1,149,500.00'"
