@@ -6,6 +6,7 @@ import datetime as dt
 from fractions import Fraction
 
 import attrs
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -197,3 +198,42 @@ def test_average_price_per_citizen_counts_each_citizen_once() -> None:
     assert per_citizen == {"SEL107": Money.of("198.500,00")}  # (366 + 31) × 1.000 ÷ 2
     per_person = average_price(ledger, D(2024, 1, 1), D(2024, 12, 31))
     assert per_person == {"SEL107": Money.of("366.000,00")}
+
+
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 30), st.booleans()), max_size=60),
+    size=st.sampled_from([6, 1 << 22]),
+)
+def test_distinct_citizens_per_group_by_either_path(pairs, size) -> None:
+    """Distinct citizens per group, counted as sets by hand; a small group count takes the
+    presence mask, a huge one the sort."""
+    from styringskerne.kpi.figures import _distinct_count
+
+    groups = np.array([group for group, _, _ in pairs], dtype=np.int64)
+    citizens = np.array([citizen for _, citizen, _ in pairs], dtype=np.int64)
+    chosen = np.array([keep for _, _, keep in pairs], dtype=bool)
+    expected: dict[int, set[int]] = {}
+    for group, citizen, keep in pairs:
+        if keep:
+            expected.setdefault(group, set()).add(citizen)
+    got = _distinct_count(groups, citizens, chosen, size)
+    assert got.size == size
+    assert {int(g): int(c) for g, c in enumerate(got.tolist()) if c} == {
+        group: len(members) for group, members in expected.items()
+    }
+
+
+@given(dispositions=disposition_lists(), day=DATES)
+def test_citizens_at_counts_each_citizen_once_per_service(dispositions, day) -> None:
+    """Citizens in service on a day: a granted or expected (probability above 0) disposition
+    with a period-priced segment covering the day, each citizen once per service."""
+    expected: dict[str, set[str]] = {}
+    for disposition in dispositions:
+        if disposition.probability == 0:
+            continue
+        for segment in disposition.segments:
+            covers = segment.start <= day and (segment.end is None or day <= segment.end)
+            if covers and segment.unit.value != "once":
+                expected.setdefault(disposition.service, set()).add(disposition.citizen_id)
+    got = citizens_at(DispositionLedger(dispositions), day)
+    assert got == {service: len(people) for service, people in expected.items()}

@@ -77,12 +77,19 @@ def _distinct_count(
     groups: NDArray[np.int64], citizens: NDArray[np.int64], chosen: NDArray[np.bool_], size: int
 ) -> NDArray[np.int64]:
     """Distinct citizens per group among the chosen segments."""
-    pairs = np.unique(np.stack([groups[chosen], citizens[chosen]], axis=1), axis=0)
-    return (
-        np.bincount(pairs[:, 0], minlength=size).astype(np.int64)
-        if pairs.size
-        else np.zeros(size, dtype=np.int64)
-    )
+    if not chosen.any():
+        return np.zeros(size, dtype=np.int64)
+    # One integer per (group, citizen): a presence mask where the pairs are few enough to
+    # list (groups × citizens), else a sort of the integers; never a sort of row pairs.
+    width = int(citizens.max(initial=0)) + 1
+    keys = groups[chosen].astype(np.int64) * width + citizens[chosen]
+    if size * width <= max(1 << 24, 8 * keys.size):
+        present = np.zeros(size * width, dtype=bool)
+        present[keys] = True
+        distinct = np.flatnonzero(present)
+    else:
+        distinct = np.unique(keys)
+    return np.bincount(distinct // width, minlength=size).astype(np.int64)
 
 
 def _labels(labels: NDArray[np.generic]) -> list[str]:
