@@ -197,6 +197,13 @@ def test_dispositions_file_with_rows_priced_by_the_list(tmp_path: Path) -> None:
         ("D1,B-1,SEL108,,Bostedet,2026-01-01,,week,,,,", "unit", "per day"),
         ("D1,B-1,SEL108,,Bostedet,2025-12-01,,,,,,", "start", "no price on 2025-12-01"),
         ("D1,B-1,SEL108,,Bostedet,2026-01-01,,,,,0.5,granted", "status", "probability 1"),
+        # Found by the fuzzer: an end before the start priced no day and the reader crashed.
+        (
+            "D1,B-1,SEL108,,Bostedet,2026-03-01,2026-02-01,,,,,",
+            "end",
+            "price segment 'end' 2026-02-01 is before 'start' 2026-03-01; the end date is "
+            "inclusive",
+        ),
     ],
 )
 def test_list_priced_rows_that_fail_name_the_column(

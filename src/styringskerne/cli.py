@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NoReturn, Protocol, TypeVar
 
 import attrs
 
@@ -29,6 +29,7 @@ from styringskerne.budget.variance import volume_price_variance
 from styringskerne.core.calendar import parse_date
 from styringskerne.core.errors import (
     ImportFailedError,
+    RowError,
     SourceError,
     StyringskerneError,
 )
@@ -77,6 +78,19 @@ if TYPE_CHECKING:
     from styringskerne.examples import ExampleMonth
 
 T = TypeVar("T")
+
+
+class _FileRead(Protocol):
+    """What reading one input file gives: the lines loaded and the rows rejected."""
+
+    @property
+    def loaded_lines(self) -> tuple[int, ...]: ...
+
+    @property
+    def errors(self) -> tuple[RowError, ...]: ...
+
+
+R = TypeVar("R", bound=_FileRead)
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -513,6 +527,15 @@ class _Inputs:
         """A dispositions file, rows without a rate priced by ``--prices``."""
         return self.read(functools.partial(read_dispositions, prices=self.prices), path)
 
+    def ledger(self, path: Path | None) -> DispositionLedger:
+        """The ledger of a dispositions file read by columns (a national file in seconds), for
+        commands that need no disposition objects; the same rows and errors as
+        :meth:`dispositions`."""
+        if path is None:
+            return DispositionLedger(())
+        read = self._read(functools.partial(DispositionLedger.read_csv, prices=self.prices), path)
+        return DispositionLedger(()) if read is None else read.ledger
+
     def _fail(self, text: str, code: int) -> None:
         self.problems.append(mask_text(text))
         self.code = max(self.code, code)
@@ -520,20 +543,25 @@ class _Inputs:
     def read(self, reader: Callable[..., ImportResult[T]], path: Path | None) -> tuple[T, ...]:
         if path is None:
             return ()
+        result = self._read(reader, path)
+        return () if result is None else result.items
+
+    def _read(self, reader: Callable[..., R], path: Path) -> R | None:
+        """One file read, its rows counted on the progress line and its errors kept."""
         self.progress.consider(path)
         self.progress.step(f"reading {path.name} …")
         try:
             result = reader(path, columns=self.columns, encoding=self.encoding)
         except SourceError as error:
             self._fail(str(error), EXIT_USAGE)
-            return ()
+            return None
         self.progress.step(
             f"{path.name}: {_number(len(result.loaded_lines))} rows loaded, "
             f"{_number(len(result.errors))} reported"
         )
         if result.errors:
             self._fail(str(ImportFailedError(str(path), result.errors)), EXIT_DATA)
-        return result.items
+        return result
 
     def check(self) -> None:
         """Report every problem found, one file after the other, and stop if there were any."""
@@ -573,13 +601,19 @@ class _Output:
 def _run_ledger(arguments: argparse.Namespace) -> None:
     _check_xlsx_target(arguments)
     inputs = _Inputs(arguments)
-    dispositions = inputs.dispositions(arguments.dispositions)
+    # The workbook lists every disposition, so it reads them as objects; the other formats
+    # need only the ledger, read by columns.
+    workbook = arguments.format == "xlsx"
+    dispositions = inputs.dispositions(arguments.dispositions) if workbook else ()
+    read = None if workbook else inputs.ledger(arguments.dispositions)
     actuals = inputs.read(read_actuals, arguments.actuals)
     inputs.check()
     year = arguments.year or arguments.as_of.year
     rule = _refund_rule(arguments, year)
     inputs.progress.step("computing the ledger …")
-    ledger = DispositionLedger(dispositions, actuals)
+    ledger = (
+        DispositionLedger(dispositions, actuals) if read is None else read.with_actuals(actuals)
+    )
     status = ledger.as_of(arguments.as_of, year=arguments.year)
     refund = None if rule is None else state_refund(ledger, year, rule=rule, as_of=arguments.as_of)
     if arguments.format == "xlsx":

@@ -282,6 +282,13 @@ def _list_priced_row(
             )
     if row_errors or start is None or quantity is None or tariff is None:
         return None, row_errors
+    if end is not None and end < start:
+        # As for a row with a rate: the list would price no day at all.
+        reason = (
+            f"price segment 'end' {end.isoformat()} is before 'start' {start.isoformat()}; "
+            "the end date is inclusive"
+        )
+        return None, [RowError(line=line, column="end", reason=reason)]
     try:
         return tariff.segments(start=start, end=end, quantity=quantity), []
     except StyringskerneError as error:
