@@ -120,3 +120,60 @@ def test_age_on_the_birth_date_is_zero_and_before_it_undefined() -> None:
     assert age_on(born, D(2024, 3, 1)) == 18
     with pytest.raises(StyringskerneError, match="is before the birth date; age is not defined"):
         age_on(born, D(2006, 2, 28))
+
+
+def test_a_date_range_holds_its_first_and_last_day_and_nothing_else() -> None:
+    """Both ends are inclusive; a text or a datetime is no day of it; an open range never ends."""
+    from styringskerne.core.calendar import DateRange
+
+    january = DateRange(start=D(2024, 1, 1), end=D(2024, 1, 31))
+    assert D(2024, 1, 1) in january
+    assert D(2024, 1, 31) in january
+    assert D(2023, 12, 31) not in january
+    assert D(2024, 2, 1) not in january
+    assert "2024-01-15" not in january
+    assert D(2099, 1, 1) in DateRange(start=D(2024, 1, 1))
+
+
+def test_date_range_intersections_by_hand() -> None:
+    from styringskerne.core.calendar import DateRange
+
+    first = DateRange(start=D(2024, 1, 1), end=D(2024, 1, 10))
+    touching = DateRange(start=D(2024, 1, 10), end=D(2024, 1, 20))
+    assert first.intersection(touching) == DateRange(start=D(2024, 1, 10), end=D(2024, 1, 10))
+    assert first.intersection(DateRange(start=D(2024, 1, 11))) is None
+    open_ended = DateRange(start=D(2024, 3, 1)).intersection(DateRange(start=D(2024, 1, 1)))
+    assert open_ended == DateRange(start=D(2024, 3, 1))
+    assert open_ended.end is None
+
+
+def test_listing_the_days_of_a_range_and_of_a_month() -> None:
+    from styringskerne.core.calendar import BudgetYear, DateRange
+
+    days = list(DateRange(start=D(2024, 2, 27), end=D(2024, 3, 1)))
+    assert days == [D(2024, 2, 27), D(2024, 2, 28), D(2024, 2, 29), D(2024, 3, 1)]
+    with pytest.raises(StyringskerneError) as caught:
+        list(DateRange(start=D(2024, 1, 1)))
+    assert str(caught.value) == "cannot list the days of an open-ended range"
+    assert BudgetYear(2024).month(12) == DateRange(start=D(2024, 12, 1), end=D(2024, 12, 31))
+    assert BudgetYear(2024).month(2).days == 29
+    for month in (0, 13):
+        with pytest.raises(StyringskerneError) as caught:
+            BudgetYear(2024).month(month)
+        assert str(caught.value) == f"'month' must be 1 to 12 (got {month})"
+
+
+def test_dense_codes_and_row_sums_by_hand() -> None:
+    """Codes are int64 positions among the distinct values; rows summed by group whether
+    the groups come sorted, or unsorted behind their smallest code."""
+    from styringskerne.engine import dense_codes, group_rows_sum
+
+    keys, inverse = dense_codes(np.array([5, 2, 5, 0]), 6)
+    assert keys.dtype == np.int64
+    assert inverse.dtype == np.int64
+    assert inverse.tolist() == [2, 1, 2, 0]
+    values = np.array([[1, 10], [2, 20], [3, 30], [4, 40]], dtype=np.int64)
+    unsorted = group_rows_sum(np.array([0, 2, 1, 2]), values, 3)
+    assert unsorted.tolist() == [[1, 10], [3, 30], [6, 60]]
+    in_order = group_rows_sum(np.array([0, 1, 1, 2]), values, 3)
+    assert in_order.tolist() == [[1, 10], [5, 50], [4, 40]]
