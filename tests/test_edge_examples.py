@@ -177,3 +177,59 @@ def test_dense_codes_and_row_sums_by_hand() -> None:
     assert unsorted.tolist() == [[1, 10], [3, 30], [6, 60]]
     in_order = group_rows_sum(np.array([0, 1, 1, 2]), values, 3)
     assert in_order.tolist() == [[1, 10], [5, 50], [4, 40]]
+
+
+def test_calendar_messages_word_for_word() -> None:
+    """What a user reads for a datetime, a text, an end before the start and an as-of date in
+    another year (from the survivors of mutation testing the calendar)."""
+    from styringskerne.core.calendar import BudgetYear, DateRange, as_of_in_year, check_day
+
+    utc = dt.UTC
+    for value, message in (
+        (
+            dt.datetime(2024, 3, 31, 12, 0),
+            "'day' must be a datetime.date, not a datetime (2024-03-31T12:00:00); pass its "
+            ".date() as the day the case system records",
+        ),
+        (
+            dt.datetime(2024, 3, 31, 12, 0, tzinfo=utc),
+            "'day' must be a datetime.date, not a datetime with a time zone "
+            "(2024-03-31T12:00:00+00:00); pass its .date() as the day the case system records",
+        ),
+    ):
+        with pytest.raises(StyringskerneError) as caught:
+            check_day(value, "day")
+        assert str(caught.value) == message
+    for value, message in (
+        (20240331, "'day' must be a datetime.date (got 20240331 that is a int)"),
+        (
+            "2024-03-31",
+            "'day' must be a datetime.date (got '2024-03-31' that is a str); write "
+            "datetime.date(2024, 3, 31) or parse_date('2024-03-31')",
+        ),
+    ):
+        with pytest.raises(StyringskerneError) as caught:
+            check_day(value, "day")
+        assert str(caught.value) == message
+    with pytest.raises(StyringskerneError, match="^'start' must be a datetime.date"):
+        DateRange(start="2024-01-01")  # type: ignore[arg-type]
+    with pytest.raises(StyringskerneError, match="^'end' must be a datetime.date"):
+        DateRange(start=D(2024, 1, 1), end="2024-01-31")  # type: ignore[arg-type]
+    with pytest.raises(StyringskerneError) as caught:
+        DateRange(start=D(2024, 2, 1), end=D(2024, 1, 31))
+    assert str(caught.value) == (
+        "'end' 2024-01-31 is before 'start' 2024-02-01; the end date is inclusive and must be "
+        "on or after the start"
+    )
+    assert "2024-06-30" not in BudgetYear(2024)
+    assert D(2024, 6, 30) in BudgetYear(2024)
+    assert D(2025, 1, 1) not in BudgetYear(2024)
+    assert as_of_in_year(D(2024, 12, 31), None) == (D(2024, 12, 31), BudgetYear(2024))
+    assert as_of_in_year(D(2024, 12, 31), 2024)[1] == BudgetYear(2024)
+    with pytest.raises(StyringskerneError) as caught:
+        as_of_in_year(D(2024, 6, 30), 2025)
+    assert str(caught.value) == "as-of date 2024-06-30 is not in budget year 2025"
+    with pytest.raises(StyringskerneError, match="^'day' must be a datetime.date"):
+        as_of_in_year("2024-06-30", None)
+    with pytest.raises(StyringskerneError, match="^'as_of' must be a datetime.date"):
+        as_of_in_year("2024-06-30", None, "as_of")
