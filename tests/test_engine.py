@@ -525,3 +525,44 @@ def test_largest_remainder_follows_the_rule(parts, totals, huge) -> None:
             sum(v for v, code in zip(got.tolist(), groups, strict=True) if code == group)
             == (totals[group])
         )
+
+
+def test_largest_remainder_by_hand_at_the_edges() -> None:
+    """Zero weights take nothing; products beyond int64 are formed exactly (a float would
+    lose the last digits and give the øre to the wrong part); bad input says what is wrong."""
+    from styringskerne.engine import largest_remainder
+
+    got = largest_remainder(np.array([0, 0, 0]), np.array([0, 1, 3]), np.array([7]))
+    assert got.tolist() == [0, 2, 5]  # 1¾ and 5¼: the ¾ gets the øre
+    big = 2**60  # 5 × big is beyond int64; the three weights still sum below MAX_ORE
+    weights = [big, big + 1, big + 2]
+    got = largest_remainder(np.zeros(3, np.int64), np.array(weights), np.array([5]))
+    assert got.tolist() == _largest_remainder_reference([0, 0, 0], weights, [5])
+    assert got.tolist() == [1, 2, 2]  # 1⅔ less a hair, 1⅔, 1⅔ and a hair: the two larger
+    with pytest.raises(StyringskerneError) as caught:
+        largest_remainder(np.array([0, 0]), np.array([1, -1]), np.array([5]))
+    assert str(caught.value) == "largest_remainder: weights must be >= 0"
+    with pytest.raises(StyringskerneError) as caught:
+        largest_remainder(np.array([0, 1]), np.array([1, 0]), np.array([5, 3]))
+    assert str(caught.value) == (
+        "largest_remainder: group 1 has a total of 3 øre to split but no weight to split it by"
+    )
+
+
+def test_exact_sum_beyond_the_bound_is_exact_or_refused() -> None:
+    """Sums whose bound passes the largest amount are added as Python integers: exact when
+    the true total fits, refused (with the amount) when it does not."""
+    from styringskerne.engine import exact_sum
+
+    half = 2**61
+    fits = np.array([[half, half, -half], [1, 2, 3]], dtype=np.int64)
+    assert exact_sum(fits, axis=1).tolist() == [half, 6]
+    assert exact_sum(fits, axis=1).dtype == np.int64
+    assert exact_sum(fits, axis=0).tolist() == [half + 1, half + 2, -half + 3]
+    assert int(exact_sum(fits)) == half + 6
+    with pytest.raises(AmountOverflowError) as caught:
+        exact_sum(np.array([half, half], dtype=np.int64))
+    assert str(caught.value).startswith(
+        f"a total is {2 * half} øre, beyond the largest exact amount "
+    )
+    assert exact_sum(np.zeros(0, dtype=np.int64)).tolist() == 0
