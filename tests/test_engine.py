@@ -566,3 +566,19 @@ def test_exact_sum_beyond_the_bound_is_exact_or_refused() -> None:
         f"a total is {2 * half} øre, beyond the largest exact amount "
     )
     assert exact_sum(np.zeros(0, dtype=np.int64)).tolist() == 0
+
+
+def test_factorising_a_long_column_of_few_texts_finds_a_late_newcomer() -> None:
+    """Beyond the first rows looked at, a text that first appears late (and sorts first) still
+    gets its label and codes; a column of many distinct texts is sorted instead."""
+    from styringskerne.ledger.ledger import _factorised
+
+    for values in (
+        np.array(["5.38.50", "5.38.52", "day"] * 2_000 + ["5.38.49"]),
+        np.array([f"{n:07d}" for n in range(6_000)]),
+        np.array(["week", "day", "month"] * 2_000),
+    ):
+        labels, codes = _factorised(values)
+        expected_labels, expected_codes = np.unique(values, return_inverse=True)
+        assert labels.tolist() == expected_labels.tolist()
+        assert codes.tolist() == expected_codes.ravel().tolist()
