@@ -577,6 +577,8 @@ def test_factorising_a_long_column_of_few_texts_finds_a_late_newcomer() -> None:
         np.array(["5.38.50", "5.38.52", "day"] * 2_000 + ["5.38.49"]),
         np.array([f"{n:07d}" for n in range(6_000)]),
         np.array(["week", "day", "month"] * 2_000),
+        np.array(["Bofællesskabet Solhjemmet", "Botilbuddet Engen"] * 3_000 + ["A" * 20]),
+        np.array(["Bofællesskabet Solhjemmet €", "Bo"] * 3_000),  # not Latin-1: as texts
     ):
         labels, codes = _factorised(values)
         expected_labels, expected_codes = np.unique(values, return_inverse=True)

@@ -213,6 +213,8 @@ def _factorised(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int64]]:
             return (np.flatnonzero(present) + low).astype(values.dtype), rank[offsets]
     words = _packed_words(values)
     if words is not None and len(words) == 1:
+        # Few distinct short texts (accounts, units, services): no sort of the column. (Long
+        # texts are compared character by character, where a sort of the column is faster.)
         found = _few_distinct(words[0])
         if found is not None:
             first, codes = found
@@ -237,13 +239,11 @@ _PROBE: Final = 4096
 """Rows a column's distinct values are first looked for in (see :func:`_few_distinct`)."""
 
 
-def _few_distinct(
-    keys: NDArray[np.uint64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-    """For a column of few distinct keys (accounts, units, services): each distinct key's
-    first row and each row's code, by a binary search among the distinct keys of the first
-    rows — no sort of the whole column. ``None`` when a later row holds a key the first rows
-    do not (then the column is sorted)."""
+def _few_distinct(keys: NDArray[Any]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """For a column of few distinct keys (texts packed into integers): each distinct key's
+    first row and each row's code, by a binary search among the distinct keys
+    of the first rows — no sort of the whole column. ``None`` when the first rows hold many
+    distinct keys, or a later row holds one they do not (then the column is sorted)."""
     distinct, first = np.unique(keys[:_PROBE], return_index=True)
     if keys.size > _PROBE and distinct.size * 64 > keys.size:
         return None
