@@ -554,7 +554,7 @@ def test_exact_sum_beyond_the_bound_is_exact_or_refused() -> None:
     the true total fits, refused (with the amount) when it does not."""
     from styringskerne.engine import exact_sum
 
-    half = 2**61
+    half = 2**61 + 1  # not a power of two: a float sum would lose the last digits
     fits = np.array([[half, half, -half], [1, 2, 3]], dtype=np.int64)
     assert exact_sum(fits, axis=1).tolist() == [half, 6]
     assert exact_sum(fits, axis=1).dtype == np.int64
@@ -584,3 +584,20 @@ def test_factorising_a_long_column_of_few_texts_finds_a_late_newcomer() -> None:
         expected_labels, expected_codes = np.unique(values, return_inverse=True)
         assert labels.tolist() == expected_labels.tolist()
         assert codes.tolist() == expected_codes.ravel().tolist()
+
+
+def test_sums_of_exactly_the_largest_amount_pass_and_one_more_is_refused() -> None:
+    """The largest amount itself is an amount (the bound is inclusive); a sum into a cell past
+    it is refused with the amount, never wrapped."""
+    from styringskerne.engine import add_into, exact_sum
+
+    assert int(exact_sum(np.array([MAX_ORE, 1, -1], dtype=np.int64))) == MAX_ORE
+    target = np.zeros(2, dtype=np.int64)
+    add_into(target, np.array([0, 0, 1]), np.array([MAX_ORE, 1, -1], dtype=np.int64) * [1, 0, 1])
+    assert target.tolist() == [MAX_ORE, -1]
+    beyond = 2**61 + 1
+    with pytest.raises(AmountOverflowError) as caught:
+        add_into(np.zeros(1, dtype=np.int64), np.array([0, 0]), np.array([beyond, beyond]))
+    assert str(caught.value).startswith(
+        f"a sum is {2 * beyond} øre, beyond the largest exact amount "
+    )
