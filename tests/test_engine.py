@@ -601,3 +601,16 @@ def test_sums_of_exactly_the_largest_amount_pass_and_one_more_is_refused() -> No
     assert str(caught.value).startswith(
         f"a sum is {2 * beyond} øre, beyond the largest exact amount "
     )
+
+
+def test_largest_remainder_ranks_huge_remainders_exactly() -> None:
+    """Remainders near the largest amount (beyond float precision, and too large to rank on one
+    integer key with the group) are ranked exactly: by hand, 3 øre over weights 2⁶¹ and
+    2⁶¹ − 5 give 1½ and a hair over, 1½ and a hair under: the first gets the øre."""
+    from styringskerne.engine import largest_remainder
+
+    groups = [0, 0, 1, 1]
+    weights = [1, 1, 2**61, 2**61 - 5]
+    got = largest_remainder(np.array(groups), np.array(weights), np.array([3, 3]))
+    assert got.tolist() == _largest_remainder_reference(groups, weights, [3, 3])
+    assert got.tolist() == [2, 1, 2, 1]
