@@ -30,6 +30,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.errors import RowError
 from styringskerne.core.masking import masked_repr
 from styringskerne.dispositions import Disposition
+from styringskerne.engine import stable_order
 from styringskerne.io.cells import ORE_ALTERNATIVES, RefusedCellError, cell_text, ore_text
 from styringskerne.io.csv import (
     HEADER_OPTIONAL_COLUMNS,
@@ -344,7 +345,7 @@ class _Runs:
         import pandas as pd
 
         codes, distinct = pd.factorize(ids)
-        order = np.argsort(codes, kind="stable")
+        order = stable_order(codes, len(distinct))
         ordered = codes[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
         first_of_code = np.empty(len(distinct), dtype=np.int64)

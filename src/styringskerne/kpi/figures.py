@@ -38,7 +38,14 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
 from styringskerne.core.quantities import Exact, to_fraction
-from styringskerne.engine import UNIT_ONCE, UNIT_WEEK, fraction_sums, group_sum, stable_order
+from styringskerne.engine import (
+    UNIT_ONCE,
+    UNIT_WEEK,
+    dense_codes,
+    fraction_sums,
+    group_sum,
+    stable_order,
+)
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.subareas import own_segments
 
@@ -84,9 +91,7 @@ def _distinct_count(
     width = int(citizens.max(initial=0)) + 1
     keys = groups[chosen].astype(np.int64) * width + citizens[chosen]
     if size * width <= max(1 << 24, 8 * keys.size):
-        present = np.zeros(size * width, dtype=bool)
-        present[keys] = True
-        distinct = np.flatnonzero(present)
+        distinct = dense_codes(keys, size * width)[0]
     else:
         distinct = np.unique(keys)
     return np.bincount(distinct // width, minlength=size).astype(np.int64)

@@ -51,6 +51,7 @@ from styringskerne.engine import (
     SegmentColumns,
     build_segment_columns,
     daily_by_group,
+    dense_codes,
     exact_sum,
     group_sum,
     grouped_interval_costs,
@@ -206,11 +207,8 @@ def _factorised(values: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int64]]:
         low, high = int(values.min()), int(values.max())
         if high - low < 4 * size and low > -(1 << 62) and high < 1 << 62:
             # Integer ids in a compact range (citizen numbers): a presence mask, no sort.
-            present = np.zeros(high - low + 1, dtype=bool)
-            offsets = values.astype(np.int64) - low
-            present[offsets] = True
-            rank = np.cumsum(present, dtype=np.int64) - 1
-            return (np.flatnonzero(present) + low).astype(values.dtype), rank[offsets]
+            distinct, codes = dense_codes(values.astype(np.int64) - low, high - low + 1)
+            return (distinct + low).astype(values.dtype), codes
     words = _packed_words(values)
     if words is not None and len(words) == 1:
         # Few distinct short texts (accounts, units, services): no sort of the column. (Long
@@ -241,9 +239,9 @@ _PROBE: Final = 4096
 
 def _few_distinct(keys: NDArray[Any]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
     """For a column of few distinct keys (texts packed into integers): each distinct key's
-    first row and each row's code, by a binary search among the distinct keys
-    of the first rows — no sort of the whole column. ``None`` when the first rows hold many
-    distinct keys, or a later row holds one they do not (then the column is sorted)."""
+    first row and each row's code, by a binary search among the distinct keys of the first
+    rows — no sort of the whole column. ``None`` when the first rows hold many distinct keys,
+    or a later row holds one they do not (then the column is sorted)."""
     distinct, first = np.unique(keys[:_PROBE], return_index=True)
     if keys.size > _PROBE and distinct.size * 64 > keys.size:
         return None
