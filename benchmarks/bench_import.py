@@ -7,7 +7,8 @@ Windows-1252, Danish header names, dates ``31-12-2024``, amounts ``1.149,50``; d
 one to three price segments, rows of a disposition together, a fifth open-ended, 5 % expected
 with probability 0,5) and times, each in a fresh process so that peak memory is the process's:
 
-- ``DispositionLedger.read_csv`` (columnar; ``from_csv`` raises instead),
+- ``DispositionLedger.read_csv`` (columnar; ``from_csv`` raises instead), with the text split
+  by pyarrow's CSV reader and, as on a machine without pyarrow, by the reader itself,
 - the same file in the plain form (ISO dates, ``1149.50``, UTF-8, commas),
 - a file of the same rows with one bad cell in every 1.000th row (the row reader takes those
   dispositions),
@@ -113,8 +114,11 @@ import json, resource, sys, time
 from pathlib import Path
 kind, path = sys.argv[1], Path(sys.argv[2])
 began = time.perf_counter()
-if kind == "columnar":
+if kind.startswith("columnar"):
     from styringskerne import DispositionLedger
+    if kind == "columnar, no pyarrow":  # as on a machine without the extra
+        import styringskerne.io.arrow_split as arrow_split
+        arrow_split._arrow_csv = lambda: None
     result = DispositionLedger.read_csv(path)
     rows, errors, segments = len(result.loaded_lines), len(result.errors), len(result.ledger)
 elif kind == "row reader":
@@ -188,6 +192,7 @@ def main() -> None:
         print(f"{number(rows, 0)} rows, {number(size, 0)} MB (Danish form)")
         figures = {
             "columnar, Danish file": run("columnar", danish),
+            "columnar, Danish file, no pyarrow": run("columnar, no pyarrow", danish),
             "columnar, plain file": run("columnar", plain),
             "columnar, 1 bad row in 1.000": run("columnar", damaged),
         }
@@ -209,6 +214,8 @@ def main() -> None:
                 f"{number(value['seconds'] / floor, 1):>9}"
             )
         print(f"row reader ÷ columnar: {number(reader['seconds'] / columnar, 1)}")
+        own = figures["columnar, Danish file, no pyarrow"]["seconds"]
+        print(f"columnar without pyarrow ÷ with: {number(own / columnar, 1)}")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,14 @@ same ledger, for clean files and for every kind of broken one."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -48,13 +53,25 @@ def compare(path: Path, **options: object) -> None:
             DispositionLedger.read_csv(path, **options)  # type: ignore[arg-type]
         assert str(raised.value) == message
         return
-    result = DispositionLedger.read_csv(path, **options)  # type: ignore[arg-type]
-    assert [(e.line, e.column, e.reason) for e in result.errors] == [
-        (e.line, e.column, e.reason) for e in expected.errors
-    ]
-    assert result.loaded_lines == expected.loaded_lines
-    same_ledgers(result.ledger, want)
-    assert_no_cpr(repr(result))
+    for split_by_arrow in (True, False):
+        with arrow_split(split_by_arrow):
+            result = DispositionLedger.read_csv(path, **options)  # type: ignore[arg-type]
+        assert [(e.line, e.column, e.reason) for e in result.errors] == [
+            (e.line, e.column, e.reason) for e in expected.errors
+        ]
+        assert result.loaded_lines == expected.loaded_lines
+        same_ledgers(result.ledger, want)
+        assert_no_cpr(repr(result))
+
+
+@contextlib.contextmanager
+def arrow_split(allowed: bool) -> Iterator[None]:
+    """The columnar reader with pyarrow's splitting of plain texts, or as without pyarrow."""
+    if allowed:
+        yield
+        return
+    with mock.patch("styringskerne.io.arrow_split._arrow_csv", return_value=None):
+        yield
 
 
 @given(broken_files())
@@ -90,6 +107,11 @@ def test_written_files_with_junk_read_alike(
             cells = data.draw(st.permutations(cells))
         if data.draw(st.booleans()):
             cells.append([""] * len(header.split(",")))  # a row of nothing but delimiters
+        if cells and data.draw(st.booleans()):  # a row a field short, or a blank line
+            cells.insert(
+                data.draw(st.integers(0, len(cells))),
+                data.draw(st.sampled_from([cells[0][:-1], [], ["   "]])),
+            )
         lines = [header.replace(",", delimiter)] + [delimiter.join(row) for row in cells]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         compare(path)
@@ -167,3 +189,50 @@ def test_from_csv_reads_danish_exports(tmp_path: Path) -> None:
         "SEL108": "35634.50",
         "SEL85": "9300.00",
     }
+
+
+def _recorded(function: Any, returned: list[object], *args: Any, **kwargs: Any) -> Any:
+    returned.append(function(*args, **kwargs))
+    return returned[-1]
+
+
+def test_plain_files_are_split_by_arrow_and_others_are_not(tmp_path: Path) -> None:
+    """pyarrow splits a file without quotes whose every line has the header's width; a
+    blank line, a short line or a quote leaves the file to the reader's own splitting."""
+    from styringskerne.io import arrow_split
+
+    good = ["D1,B-1,SEL108,,2024-01-01,2024-01-31,day,100.00,,"]
+    cases = {
+        "plain": (good, True),
+        "blank line": ([*good, "", *good], False),
+        "short line": ([*good, "D2,B-2,SEL108"], False),
+        "quotes": ([*good, 'D2,"B-2",SEL108,,2024-01-01,,day,1.00,,'], None),
+    }
+    for name, (rows, split) in cases.items():
+        path = write(tmp_path, rows)
+        returned: list[object] = []
+        spy = functools.partial(_recorded, arrow_split.split_plain_text, returned)
+        with mock.patch("styringskerne.io.columnar.split_plain_text", new=spy):
+            DispositionLedger.read_csv(path)
+        if split is None:
+            assert not returned, name
+        else:
+            assert [value is not None for value in returned] == [split], name
+        compare(path)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        " D1 , B-1 ,SEL108, Bøgely ,2024-01-01, 2024-01-31 ,day, 100.00 ,,",  # blanks around
+        "D1,B-1,SEL108,\u00a0Bøgely\u2003,2024-01-01,2024-01-31,day,100.00,,",  # other spaces
+        "D1,B-1,SEL108,Bøgely,2024-01-01,2024-01-31,day,100.00,,\x1f",  # a separator char
+        "D1,B-1,SEL108," + "x" * 100_001 + ",2024-01-01,2024-01-31,day,100.00,,",  # too long
+        "D1,B-1,SEL108," + "x" * 140_000 + ",2024-01-01,2024-01-31,day,100.00,,",  # beyond csv
+    ],
+)
+def test_split_fields_are_stripped_and_measured_as_the_row_reader_does(
+    tmp_path: Path, row: str
+) -> None:
+    other = "D2,B-2,SEL108,Solhaven,2024-01-01,2024-01-10,day,50.00,,"
+    compare(write(tmp_path, [row, other, other.replace("D2", "D3")]))

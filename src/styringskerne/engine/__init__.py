@@ -26,6 +26,7 @@ from styringskerne.engine.columns import (
 )
 from styringskerne.engine.cumulative import cumulative_cost, rounded_ratio
 from styringskerne.engine.daily import daily_by_group
+from styringskerne.engine.labels import CodedLabels
 from styringskerne.engine.limits import MAX_ORE, check_cost_limit
 from styringskerne.engine.projection import (
     costs_between,
@@ -43,6 +44,7 @@ __all__ = [
     "UNIT_MONTH",
     "UNIT_ONCE",
     "UNIT_WEEK",
+    "CodedLabels",
     "SegmentColumns",
     "add_into",
     "build_segment_columns",

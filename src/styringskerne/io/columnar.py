@@ -4,8 +4,10 @@
 :func:`~styringskerne.io.csv.read_dispositions` — the same encodings, delimiters, Danish header
 names and column mapping — through :func:`read_columns`, without a Python object per row:
 
-1. the records are split (at the delimiters when the text has no quotes, else by the CSV
-   reader) and gathered in chunks of columns;
+1. the records are split into columns: by pyarrow's CSV reader when the optional extra
+   ``arrow`` is installed and the text is plain (no quotes, every line the header's width:
+   :mod:`~styringskerne.io.arrow_split`), else at the delimiters when the text has no
+   quotes, else by Python's CSV reader;
 2. each distinct text of a column (a date, a rate, a unit, a citizen id) is parsed once, by
    the very functions the row reader uses, and every row gets its value by its text's number;
 3. the rules that span rows — one citizen, service, account and probability per disposition,
@@ -28,7 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import attrs
 import numpy as np
@@ -41,6 +43,8 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import MAX_ORE
 from styringskerne.dispositions import Disposition
 from styringskerne.engine import UNIT_CODES
+from styringskerne.engine.labels import CodedLabels
+from styringskerne.io.arrow_split import SplitColumn, split_plain_text
 from styringskerne.io.csv import (
     _SHARED,
     DISPOSITION_COLUMNS,
@@ -104,7 +108,10 @@ class ColumnarRead:
         raw: day numbers, unit codes, øre and exact parts of the rows loaded by columns,
             one array per field, the rows of each disposition together in order of start
             (no birth dates: a row with one goes to the row reader).
-        labels: one label array per ledger dimension for the same rows.
+        labels: one label column per ledger dimension for the same rows, as each distinct
+            text once and each row's position among them
+            (:class:`~styringskerne.engine.labels.CodedLabels`; ``.values()`` gives the texts
+            per row).
         dispositions: the dispositions the row reader loaded (those with a row in doubt).
         errors: every row rejected, with its line, column and reason.
         loaded_lines: the lines loaded, by columns or by the row reader; with the lines of
@@ -112,7 +119,7 @@ class ColumnarRead:
     """
 
     raw: dict[str, NDArray[np.int64]] = attrs.field(repr=False)
-    labels: dict[str, NDArray[Any]] = attrs.field(repr=False)
+    labels: dict[str, CodedLabels] = attrs.field(repr=False)
     dispositions: tuple[Disposition, ...] = attrs.field(repr=False)
     errors: tuple[RowError, ...]
     loaded_lines: tuple[int, ...] = attrs.field(repr=False)
@@ -176,6 +183,11 @@ def read_columns(
     return _Reader(opened, text, catalogue, prices).read()
 
 
+def _texts(texts: list[str]) -> NDArray[np.str_]:
+    """Texts as a numpy array of text (one empty text when there are none)."""
+    return np.array(texts if texts else [""], dtype=str)
+
+
 class _Column:
     """A column's texts, blanks around them stripped, numbered in order of first appearance;
     each distinct text is kept and stripped once."""
@@ -183,42 +195,79 @@ class _Column:
     def __init__(self) -> None:
         self.number: dict[str, int] = {}
         """Each text as given → the number of its stripped text."""
-        self.code: dict[str, int] = {}
-        """Each stripped text → its number."""
+        self.distinct: list[str] = []
+        """The stripped texts, by number."""
+        self._code: dict[str, int] | None = {}
+        """Each stripped text → its number (made when first asked for, after a split)."""
         self.long: set[int] = set()
         """Numbers of texts given longer than the reader's limit (the row reader reports them)."""
         self.chunks: list[NDArray[np.int64]] = []
 
+    @property
+    def code(self) -> dict[str, int]:
+        """Each stripped text → its number."""
+        if self._code is None:
+            self._code = dict(zip(self.distinct, range(len(self.distinct)), strict=True))
+        return self._code
+
     def add(self, texts: Sequence[str]) -> None:
-        number, code = self.number, self.code
+        number = self.number
         for text in dict.fromkeys(texts).keys() - number.keys():
-            stripped = text.strip()
-            position = code.setdefault(stripped, len(code))
-            number[text] = position
-            if len(text) > MAX_FIELD_CHARACTERS:
-                self.long.add(position)
-                if len(text) > csv.field_size_limit():  # the CSV reader refuses the record
-                    raise csv.Error("field larger than field limit")
+            number[text] = self._numbered(text)
         self.chunks.append(np.fromiter(map(number.__getitem__, texts), np.int64, len(texts)))
+
+    def add_split(self, column: SplitColumn) -> None:
+        """A whole column at once, as its distinct texts and each row's position among them
+        (:func:`~styringskerne.io.arrow_split.split_plain_text`)."""
+        texts, positions = column.texts, column.positions
+        if not self.distinct and column.stripped and column.longest <= MAX_FIELD_CHARACTERS:
+            # The common case without a Python call per text: the texts, distinct as given,
+            # are their own stripped texts, numbered in order; a number per text is made
+            # only if asked for (a million case ids need none).
+            self.distinct, self._code = texts, None
+            self.chunks.append(positions)
+        else:
+            numbers = np.fromiter(map(self._numbered, texts), np.int64, len(texts))
+            self.chunks.append(numbers[positions])
+
+    def _numbered(self, text: str) -> int:
+        """The number of a text as given (its stripped text's), noting a text too long."""
+        code = self.code
+        stripped = text.strip()
+        position = code.setdefault(stripped, len(code))
+        if position == len(self.distinct):
+            self.distinct.append(stripped)
+        if len(text) > MAX_FIELD_CHARACTERS:
+            self.long.add(position)
+            if len(text) > csv.field_size_limit():  # the CSV reader refuses the record
+                raise csv.Error("field larger than field limit")
+        return position
 
     def add_empty(self, size: int) -> None:
         """``size`` empty cells: the column is not in the file."""
-        self.number.setdefault("", self.code.setdefault("", len(self.code)))
-        self.chunks.append(np.full(size, self.code[""], dtype=np.int64))
+        self.chunks.append(np.full(size, self._numbered(""), dtype=np.int64))
 
     def codes(self) -> NDArray[np.int64]:
+        if len(self.chunks) == 1:
+            return self.chunks[0]  # no copy: a split column is one chunk of a million rows
         return np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.int64)
 
+    def size(self) -> int:
+        """How many distinct stripped texts."""
+        return len(self.distinct)
+
     def texts(self) -> list[str]:
-        return list(self.code)
+        return self.distinct
 
     def code_of(self, text: str) -> int:
+        if self._code is None and text == "":  # asked of every column: no numbering for it
+            return self.distinct.index("") if "" in self.distinct else -1
         return self.code.get(text, -1)
 
     def parsed(self, parse: Callable[[str], int]) -> NDArray[np.int64]:
         """Each distinct text parsed once (``_BAD`` where it does not parse), by number."""
-        values = np.empty(len(self.code), dtype=np.int64)
-        for text, position in self.code.items():
+        values = np.empty(self.size(), dtype=np.int64)
+        for position, text in enumerate(self.distinct):
             try:
                 values[position] = parse(text)
             except StyringskerneError:
@@ -230,10 +279,10 @@ class _Column:
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Numerators and denominators of each distinct text (empty is 1), ``_BAD`` where
         the text does not parse or a part does not fit in 64 bits."""
-        numerators = np.full(len(self.code), _BAD, dtype=np.int64)
-        denominators = np.ones(len(self.code), dtype=np.int64)
+        numerators = np.full(self.size(), _BAD, dtype=np.int64)
+        denominators = np.ones(self.size(), dtype=np.int64)
         limit = np.iinfo(np.int64).max
-        for text, position in self.code.items():
+        for position, text in enumerate(self.distinct):
             try:
                 value = parse(text or "1")
             except StyringskerneError:
@@ -263,6 +312,8 @@ class _Reader:
 
     def _start_over(self) -> None:
         self.columns = {name: _Column() for name in _COLUMNS}
+        self.split: dict[str, SplitColumn] | None = None
+        """The columns as Arrow split them, when it did (the fields as written)."""
         self.lines: list[NDArray[np.int64]] = []
         self.slow_rows: list[tuple[int, dict[str, str]]] = []
         self.malformed: list[tuple[int, dict[str, str]]] = []
@@ -282,22 +333,51 @@ class _Reader:
     def _read(self) -> ColumnarRead:
         if '"' not in self.text and "\x00" not in self.text:
             try:
-                self._read_plain()
+                self._read_lines()
                 return self._finish()
             except csv.Error:  # e.g. a field beyond the CSV reader's limit: record by record
                 self._start_over()
         self._read_records()
         return self._finish()
 
-    def _read_plain(self) -> None:
+    def _read_lines(self) -> None:
+        """A text without quotes, one record per line: split by pyarrow when it can, else
+        here (the text with one kind of line break is let go when this returns)."""
+        text = self._one_kind_of_line_break()
+        if not self._read_split(text):
+            self._read_plain(text)
+
+    def _one_kind_of_line_break(self) -> str:
+        """The text with ``\\n`` line breaks only; mixed line endings raise ``csv.Error``
+        (the record reader counts their lines)."""
+        text = self.text
+        if "\r" in text:
+            if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
+                raise csv.Error("mixed line endings")
+            text = text.replace("\r\n", "\n")
+        return text
+
+    def _read_split(self, text: str) -> bool:
+        """A plain text split into columns by pyarrow (when installed); ``False`` when the
+        text is not plain in every line, and nothing was read."""
+        split = split_plain_text(text, self.opened.delimiter, self.opened.names)
+        if split is None:
+            return False
+        self.split = split
+        size = next(iter(split.values())).positions.size
+        for name, column in self.columns.items():
+            if name in split:
+                column.add_split(split[name])
+            else:
+                column.add_empty(size)
+        self.lines.append(np.arange(2, size + 2, dtype=np.int64))
+        return True
+
+    def _read_plain(self, text: str) -> None:
         """A text without quotes: every record is one line and its fields are what lies
         between the delimiters, so whole chunks are split at once and a record's line is
         counted, not asked for."""
-        opened, text = self.opened, self.text
-        if "\r" in text:
-            if text.count("\r") != text.count("\r\n") or text.count("\n") != text.count("\r\n"):
-                raise csv.Error("mixed line endings")  # the record reader counts them
-            text = text.replace("\r\n", "\n")
+        opened = self.opened
         lines = text.removesuffix("\n").split("\n")
         del text
         width = len(opened.names)
@@ -355,7 +435,7 @@ class _Reader:
             blank &= codes[name] == column.code_of("")
         ids = codes["disposition_id"]
         values, doubt = self._values(codes)
-        doubtful = np.zeros(len(columns["disposition_id"].code), dtype=bool)
+        doubtful = np.zeros(columns["disposition_id"].size(), dtype=bool)
         doubtful[ids[doubt & ~blank]] = True
         # A record the row reader took (damaged or long) takes its disposition with it.
         taken = [fields.get("disposition_id", "") for _, fields in self.malformed]
@@ -432,7 +512,7 @@ class _Reader:
         values: dict[str, NDArray[np.int64]],
     ) -> NDArray[np.bool_]:
         """Dispositions whose rows differ in a field they must share, or overlap in time."""
-        doubtful = np.zeros(len(self.columns["disposition_id"].code), dtype=bool)
+        doubtful = np.zeros(self.columns["disposition_id"].size(), dtype=bool)
         if order.size < 2:
             return doubtful
         same = ids[order[1:]] == ids[order[:-1]]
@@ -449,8 +529,14 @@ class _Reader:
     def _row_reader(self, lines: set[int]) -> ImportResult[Disposition]:
         """The row reader over the records in doubt, and over those the first pass took."""
         rows = list(self.slow_rows)
-        if lines:
-            unused: list[tuple[int, dict[str, str]]] = []
+        unused: list[tuple[int, dict[str, str]]] = []
+        if lines and self.split is not None:
+            # Split by Arrow: row i is line i + 2, its fields as written are in the split.
+            split = [self.split[name] for name in self.opened.names]
+            for line in sorted(lines):
+                fields = [column.texts[column.positions[line - 2]] for column in split]
+                self.opened.take(line, fields, rows, unused)
+        elif lines:
             for line, _end, fields in self.opened.reread():
                 if line in lines:  # a plain record: it becomes a row, never an error
                     self.opened.take(line, fields, rows, unused)
@@ -473,12 +559,12 @@ class _Reader:
         rows: NDArray[np.int64],
         codes: dict[str, NDArray[np.int64]],
         values: dict[str, NDArray[np.int64]],
-    ) -> tuple[dict[str, NDArray[np.int64]], dict[str, NDArray[Any]]]:
+    ) -> tuple[dict[str, NDArray[np.int64]], dict[str, CodedLabels]]:
         columns = self.columns
         ids = codes["disposition_id"]
 
-        def labels_of(texts: list[str], by: NDArray[np.int64]) -> NDArray[Any]:
-            return np.array(texts if texts else [""], dtype=str)[by[rows]]
+        def coded(texts: list[str], by: NDArray[np.int64]) -> CodedLabels:
+            return CodedLabels(_texts(texts), by[rows])
 
         quantity, probability = self.pairs["quantity"], self.pairs["probability"]
         q = codes["quantity"][rows]
@@ -493,24 +579,32 @@ class _Reader:
             "p_num": probability[0][p],
             "p_den": probability[1][p],
         }
-        account_given = labels_of(columns["account"].texts(), codes["account"])
-        account_derived = labels_of(self.derived, codes["service"])
-        provider = labels_of(columns["provider"].texts(), codes["provider"])
-        # An empty provider is the disposition's own: that of its first row in the file.
+        # An empty account is the service's; an empty provider the disposition's own: that of
+        # its first row in the file. Both as positions among the texts, not as texts per row.
+        given = codes["account"][rows]
+        service = codes["service"][rows]
+        account_texts = [*columns["account"].texts(), *self.derived]
+        account = np.where(
+            given == columns["account"].code_of(""),
+            columns["account"].size() + service,
+            given,
+        )
         first_row = np.unique(ids, return_index=True)[1]
         provider_codes = codes["provider"]
-        first_provider = np.array(columns["provider"].texts() or [""], dtype=str)[
-            provider_codes[first_row[ids[rows]]]
-        ]
+        provider = np.where(
+            provider_codes[rows] == columns["provider"].code_of(""),
+            provider_codes[first_row[ids[rows]]],
+            provider_codes[rows],
+        )
         labels = {
-            "disposition": labels_of(columns["disposition_id"].texts(), ids),
-            "citizen": labels_of(self.citizens, codes["citizen_id"]),
-            "account": np.where(account_given == "", account_derived, account_given),
-            "provider": np.where(provider == "", first_provider, provider),
-            "service": labels_of(self.spelled, codes["service"]),
-            "payer": labels_of(columns["payer"].texts(), codes["payer"]),
-            "granting_area": labels_of(columns["granting_area"].texts(), codes["granting_area"]),
-            "paying_area": labels_of(columns["paying_area"].texts(), codes["paying_area"]),
-            "household": labels_of(columns["household"].texts(), codes["household"]),
+            "disposition": coded(columns["disposition_id"].texts(), ids),
+            "citizen": coded(self.citizens, codes["citizen_id"]),
+            "account": CodedLabels(_texts(account_texts), account),
+            "provider": CodedLabels(_texts(columns["provider"].texts()), provider),
+            "service": coded(self.spelled, codes["service"]),
+            "payer": coded(columns["payer"].texts(), codes["payer"]),
+            "granting_area": coded(columns["granting_area"].texts(), codes["granting_area"]),
+            "paying_area": coded(columns["paying_area"].texts(), codes["paying_area"]),
+            "household": coded(columns["household"].texts(), codes["household"]),
         }
         return raw, labels

@@ -58,6 +58,7 @@ from styringskerne.engine import (
     interval_costs,
 )
 from styringskerne.engine.columns import readonly
+from styringskerne.engine.labels import CodedLabels
 
 if TYPE_CHECKING:
     from styringskerne.io.csv import ImportResult
@@ -177,10 +178,44 @@ def _one_spelling_per_citizen(
     return merged, remap.astype(np.int64).ravel()[codes]
 
 
+_LabelColumn = NDArray[Any] | CodedLabels
+"""A dimension's labels for each row: as texts, or as texts numbered by a reader."""
+
+
+@masked_repr
+class _SortedLabels(CodedLabels):
+    """Coded labels whose texts are distinct, sorted and each held by some row."""
+
+
+def _sorted_labels(column: CodedLabels) -> _SortedLabels:
+    """A coded column over its rows' distinct texts in sorted order, as :func:`_factorised`
+    numbers the whole column, sorting the texts only."""
+    if isinstance(column, _SortedLabels):
+        return column
+    used = np.zeros(column.texts.size, dtype=bool)
+    used[column.codes] = True
+    kept = np.flatnonzero(used)
+    texts, inverse = _factorised(column.texts[kept])
+    position = np.zeros(column.texts.size, dtype=np.int64)
+    position[kept] = inverse
+    return _SortedLabels(texts, position[column.codes])
+
+
 def _encode(
-    values: NDArray[Any], extra: NDArray[Any] | None = None, *, citizens: bool = False
+    values: NDArray[Any] | CodedLabels,
+    extra: NDArray[Any] | None = None,
+    *,
+    citizens: bool = False,
 ) -> tuple[NDArray[Any], NDArray[np.int64], NDArray[np.int64]]:
     """Labels and codes for ``values`` (and for ``extra``, sharing the labels)."""
+    if isinstance(values, CodedLabels):
+        if extra is None or extra.size == 0:
+            coded = _sorted_labels(values)
+            labels, codes = coded.texts, coded.codes
+            if citizens:
+                labels, codes = _one_spelling_per_citizen(labels, codes)
+            return readonly(labels), readonly(codes), readonly(np.zeros(0, dtype=np.int64))
+        values = values.values()
     if extra is not None and extra.size and values.dtype != extra.dtype:
         values, extra = values.astype(str), extra.astype(str)
     combined = values if extra is None or extra.size == 0 else np.concatenate([values, extra])
@@ -377,8 +412,8 @@ def _birth_column(values: object, size: int) -> NDArray[np.int64]:
 
 
 def _join_price_runs(
-    raw: dict[str, NDArray[Any]], labels: dict[str, NDArray[Any]]
-) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    raw: dict[str, NDArray[Any]], labels: dict[str, _LabelColumn]
+) -> tuple[dict[str, NDArray[Any]], dict[str, _LabelColumn]]:
     """Rows of one disposition that follow each other with one price, joined into one run.
 
     As for :class:`Disposition`: cost is rounded from the start of a price run, so splitting a
@@ -386,8 +421,9 @@ def _join_price_runs(
     next to each other in the input (the order of a dispositions file) and their dates meet.
     """
     names = ("unit", "rate", "q_num", "q_den", "p_num", "p_den")
-    same = labels["disposition"][1:] == labels["disposition"][:-1]
-    same &= labels["provider"][1:] == labels["provider"][:-1]  # a move is a new run
+    disposition, provider = _row_keys(labels["disposition"]), _row_keys(labels["provider"])
+    same = disposition[1:] == disposition[:-1]
+    same &= provider[1:] == provider[:-1]  # a move is a new run
     same &= raw["stop"][:-1] == raw["start"][1:]
     same &= raw["unit"][1:] != UNIT_ONCE
     for name in names:
@@ -398,7 +434,15 @@ def _join_price_runs(
     last = np.concatenate([~same, [True]])
     joined = {name: column[first] for name, column in raw.items()}
     joined["stop"] = raw["stop"][last]
-    return joined, {name: column[first] for name, column in labels.items()}
+    return joined, {
+        name: column.take(first) if isinstance(column, CodedLabels) else column[first]
+        for name, column in labels.items()
+    }
+
+
+def _row_keys(column: NDArray[Any] | CodedLabels) -> NDArray[Any]:
+    """Values equal exactly where two rows' labels are (a sorted coded column's codes)."""
+    return _sorted_labels(column).codes if isinstance(column, CodedLabels) else column
 
 
 @masked_repr
@@ -648,14 +692,19 @@ class DispositionLedger:
     def _from_columns(
         cls,
         raw: dict[str, NDArray[Any]],
-        labels: dict[str, NDArray[Any]],
+        given_labels: Mapping[str, _LabelColumn],
         actuals: Iterable[Actual] = (),
         *,
         join: bool,
     ) -> DispositionLedger:
         """A ledger from checked columns: day numbers, unit codes, øre and exact parts in
-        ``raw``, one label column per dimension; ``join`` joins each disposition's price runs
-        (rows of one disposition must then follow each other in order of start)."""
+        ``raw``, one label column per dimension (an array, or :class:`CodedLabels` when the
+        reader has numbered the texts); ``join`` joins each disposition's price runs (rows of
+        one disposition must then follow each other in order of start)."""
+        labels: dict[str, _LabelColumn] = {
+            name: _sorted_labels(column) if isinstance(column, CodedLabels) else column
+            for name, column in given_labels.items()
+        }
         if join and raw["start"].shape[0] > 1:
             raw, labels = _join_price_runs(raw, labels)
         segments = build_segment_columns(
@@ -811,7 +860,7 @@ class DispositionLedger:
     def _assign(
         self,
         segments: SegmentColumns,
-        labels: Mapping[str, NDArray[Any]],
+        labels: Mapping[str, _LabelColumn],
         actuals: Sequence[Actual],
         birth_days: NDArray[np.int64],
     ) -> None:
