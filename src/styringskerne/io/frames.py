@@ -30,7 +30,7 @@ from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.errors import RowError
 from styringskerne.core.masking import masked_repr
 from styringskerne.dispositions import Disposition
-from styringskerne.engine import stable_order
+from styringskerne.engine import CodedLabels, stable_order
 from styringskerne.io.cells import ORE_ALTERNATIVES, RefusedCellError, cell_text, ore_text
 from styringskerne.io.csv import (
     HEADER_OPTIONAL_COLUMNS,
@@ -206,19 +206,20 @@ def columns_of_a_clean_frame(
         return None
     if probability is not None and not ((probability >= 0) & (probability <= 1)).all():
         return None
-    # Each text column leaves pandas once, as a numpy text array (an Arrow-backed column
-    # converts slowly, so never twice).
+    # Each text column leaves pandas once, as its distinct texts and each row's position
+    # among them: an Arrow-backed column converts slowly, and the ledger then sorts only the
+    # distinct texts. Rows are compared by position (equal exactly where the texts are).
     id_texts, citizen_texts, service_texts, account_texts = (
-        _numpy_texts(column) for column in (ids, citizens, services, accounts)
+        _coded_texts(column) for column in (ids, citizens, services, accounts)
     )
-    shared = [citizen_texts, service_texts, account_texts]
+    shared = [citizen_texts.codes, service_texts.codes, account_texts.codes]
     if probability is not None:
         shared.append(probability)
     runs = _Runs.of(id_texts)
     if not _one_disposition_per_run(runs, shared, start, end):
         return None
     provider = (
-        _as_moved(runs, _numpy_texts(data["provider"].fillna("").astype(str)))
+        _as_moved(runs, _coded_texts(data["provider"].fillna("").astype(str)))
         if "provider" in names
         else None
     )
@@ -248,13 +249,24 @@ def _numpy_texts(column: Any) -> Any:
     return np.asarray(distinct.to_numpy(dtype=object), dtype=str)[codes]
 
 
-def _as_moved(runs: _Runs, providers: Any) -> Any:
+def _coded_texts(column: Any) -> CodedLabels:
+    """A text column as its distinct texts (numpy ``str``, each converted once) and each
+    row's position among them."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    texts = np.asarray(distinct.to_numpy(dtype=object), dtype=str)
+    return CodedLabels(texts if texts.size else np.array([""]), codes.astype(np.int64))
+
+
+def _as_moved(runs: _Runs, providers: CodedLabels) -> CodedLabels:
     """Each row's provider as the row reader gives it: a row with an empty provider is at the
     provider of its disposition's first row (the disposition's own)."""
-    empty = providers == ""
-    if not empty.any():
+    blank = np.flatnonzero(providers.texts == "")  # at most one: the texts are distinct
+    codes = providers.codes
+    if not blank.size:
         return providers
-    return np.where(empty, providers[runs.first], providers)
+    return CodedLabels(providers.texts, np.where(codes == blank[0], codes[runs.first], codes))
 
 
 def _filled(column: Any) -> bool:
@@ -341,14 +353,12 @@ class _Runs:
     previous: Any
 
     @classmethod
-    def of(cls, ids: Any) -> _Runs:
-        import pandas as pd
-
-        codes, distinct = pd.factorize(ids)
-        order = stable_order(codes, len(distinct))
+    def of(cls, ids: CodedLabels) -> _Runs:
+        codes = ids.codes  # distinct texts: equal positions are equal ids
+        order = stable_order(codes, ids.texts.size)
         ordered = codes[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
-        first_of_code = np.empty(len(distinct), dtype=np.int64)
+        first_of_code = np.empty(ids.texts.size, dtype=np.int64)
         first_of_code[ordered[starts]] = order[starts]
         previous = np.full(codes.size, -1, dtype=np.int64)
         previous[order[~starts]] = order[np.flatnonzero(~starts) - 1]

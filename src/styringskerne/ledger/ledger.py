@@ -305,14 +305,42 @@ def _packed_words(values: NDArray[Any]) -> list[NDArray[np.uint64]] | None:
     return [np.ascontiguousarray(words[:, index]) for index in range(count)]
 
 
-def _label_column(name: str, values: object, size: int) -> NDArray[Any]:
+def _label_column(name: str, values: object, size: int) -> _LabelColumn:
     if values is None:
         return np.full(size, "", dtype="<U1")
+    if isinstance(values, CodedLabels):
+        return _coded_column(name, values, size)
     array = np.asarray(values)
     if array.ndim != 1 or array.shape[0] != size:
         raise StyringskerneError(
             f"'{name}' must be one-dimensional with {size} rows (got shape {array.shape})"
         )
+    return _label_texts(name, array)
+
+
+def _coded_column(name: str, column: CodedLabels, size: int) -> CodedLabels:
+    """A label column given as texts and codes, checked: ``size`` codes, each a position
+    among the texts."""
+    codes = np.asarray(column.codes)
+    if codes.ndim != 1 or codes.shape[0] != size or codes.dtype.kind not in "iu":
+        raise StyringskerneError(
+            f"'{name}' codes must be {size} integers, one per row (got shape {codes.shape}, "
+            f"dtype {codes.dtype})"
+        )
+    texts = np.asarray(column.texts)
+    if texts.ndim != 1:
+        raise StyringskerneError(f"'{name}' texts must be one-dimensional")
+    if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= texts.shape[0]):
+        row = int(np.flatnonzero((codes < 0) | (codes >= texts.shape[0]))[0])
+        raise StyringskerneError(
+            f"'{name}' row {row}: code {int(codes[row])} is not a position among the "
+            f"{texts.shape[0]} texts (0 to {texts.shape[0] - 1})"
+        )
+    return CodedLabels(_label_texts(f"{name} texts", texts), codes.astype(np.int64))
+
+
+def _label_texts(name: str, array: NDArray[Any]) -> NDArray[Any]:
+    """Labels as strings or integers; an object column of strings as strings."""
     if array.dtype.kind not in "iuUO":
         raise StyringskerneError(
             f"'{name}' must hold strings or integers (got dtype {array.dtype})"
@@ -629,6 +657,11 @@ class DispositionLedger:
                 that are not CPR numbers.
             actuals: postings for the *booked to date* column.
 
+        Every label column (ids, account, provider, service, payer, areas, household) may
+        also be given as :class:`~styringskerne.engine.CodedLabels` — its texts and each
+        row's position among them, as ``pandas.factorize`` or a categorical column gives
+        them — so that only the distinct texts are sorted.
+
         Examples:
             >>> import numpy as np
             >>> ledger = DispositionLedger.from_arrays(
@@ -638,6 +671,16 @@ class DispositionLedger:
             ...     unit=np.array(["day", "week"]), rate_ore=np.array([100_000, 350_000]),
             ...     quantity=np.array([1, 6]))
             >>> ledger.cost(dt.date(2024, 3, 1), dt.date(2024, 3, 31), by="account").to_dict()
+            {'5.38.39': '93000.00', '5.38.50': '31000.00'}
+            >>> from styringskerne.engine import CodedLabels
+            >>> coded = DispositionLedger.from_arrays(
+            ...     citizen_id=np.array(["B-1", "B-2"]),
+            ...     account=CodedLabels(np.array(["5.38.50", "5.38.39"]), np.array([0, 1])),
+            ...     start=np.array(["2024-01-01", "2024-03-01"], dtype="datetime64[D]"),
+            ...     end=np.array(["NaT", "2024-03-31"], dtype="datetime64[D]"),
+            ...     unit=np.array(["day", "week"]), rate_ore=np.array([100_000, 350_000]),
+            ...     quantity=np.array([1, 6]))
+            >>> coded.cost(dt.date(2024, 3, 1), dt.date(2024, 3, 31), by="account").to_dict()
             {'5.38.39': '93000.00', '5.38.50': '31000.00'}
         """
         start_day = _day_column("start", start, np.asarray(start).shape[0], allow_missing=False)
