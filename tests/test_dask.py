@@ -102,3 +102,61 @@ def test_dask_ledger_on_the_default_scheduler_and_its_errors(
             dt.date(2024, 1, 1), dt.date(2024, 1, 31)
         )
     assert "line 2" in str(error.value) or "row 2" in str(error.value)
+
+
+@pytest.mark.slow
+def test_the_forecast_on_a_local_cluster_equals_the_forecast(cluster: object) -> None:
+    """Refund with households, outflow at 65, a demand pool and another payer: the month-end
+    forecast from Dask partitions is the in-memory forecast to the øre."""
+    from styringskerne.forecast.forecast import DemandPool, Estimate, Snapshot, make_forecast
+    from tests.test_forecast_parts import AS_OF, DRAWN, RULE, national_rows, same_refund
+
+    frame = national_rows()
+    assumptions = {
+        "elderly_age": 65,
+        "demand_pool": DemandPool(amount="2.000.000,00", drawn=DRAWN),
+        "estimates": [
+            Estimate(sub_area="5.38.50", net_citizens_per_year=2, average_yearly_price="400.000,00")
+        ],
+    }
+    options = {"refund": RULE, "budget": {"5.38.50": "1.000.000,00"},
+               "sub_areas": {"5.38.50": "housing", "5.38.52": "housing"}}  # fmt: skip
+    want = make_forecast(
+        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(frame), **assumptions),
+        **options,
+    )
+    on_dask = DaskLedger.from_dataframe(dd.from_pandas(frame, npartitions=3))
+    got = on_dask.make_forecast(AS_OF, **options, **assumptions)
+    assert got.to_dict() == want.to_dict()
+    assert got.state_refund is not None
+    assert want.state_refund is not None
+    same_refund(got.state_refund, want.state_refund)
+    assert got.total_refund is not None
+    assert got.total_refund.ore > 0
+
+
+def test_a_forecast_refuses_a_citizen_in_two_spellings() -> None:
+    """Two rows of one disposition, the citizen written 0101901234 and 010190-1234: the same
+    citizen to the ledger, but two shuffle keys; the forecast refuses rather than split."""
+    rows = pd.DataFrame(
+        {
+            "disposition_id": ["D1", "D1"] + [f"D{i}" for i in range(2, 40)],
+            "citizen_id": ["0101901234", "010190-1234"] + [f"B-{i}" for i in range(2, 40)],
+            "service": "SEL108",
+            "start": ["2024-01-01", "2024-02-01"] + ["2024-01-01"] * 38,
+            "end": ["2024-01-31", ""] + [""] * 38,
+            "unit": "day",
+            "rate": "1000.00",
+            "quantity": "",
+            "probability": "",
+        }
+    )
+    on_dask = DaskLedger.from_dataframe(dd.from_pandas(rows, npartitions=4))
+    in_memory = DispositionLedger.from_pandas(rows)
+    assert (
+        on_dask.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
+        == in_memory.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
+    )
+    with pytest.raises(StyringskerneError, match="two spellings") as error:
+        on_dask.make_forecast(dt.date(2024, 6, 30))
+    assert "1234" not in str(error.value)

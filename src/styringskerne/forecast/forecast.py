@@ -27,8 +27,6 @@ from types import MappingProxyType
 from typing import Any, Final, Literal, cast
 
 import attrs
-import numpy as np
-from numpy.typing import NDArray
 
 from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import BudgetYear, _check_date
@@ -39,16 +37,15 @@ from styringskerne.core.masking import mask_data, mask_text, masked_repr
 from styringskerne.core.money import Money, MoneyLike, to_money, to_money_mapping
 from styringskerne.core.quantities import Exact, to_fraction
 from styringskerne.core.tabular import arrow_table, pandas_frame
-from styringskerne.engine import group_sum
+from styringskerne.forecast.ledger_parts import LedgerForecastParts
 from styringskerne.forecast.transitions import (
     ColourRule,
     YouthTransition,
-    elderly_outflow,
     youth_amounts,
 )
 from styringskerne.ledger.ledger import DispositionLedger
-from styringskerne.ledger.refund import RefundRule, StateRefund, state_refund
-from styringskerne.ledger.subareas import own_segments, sub_area_codes, sub_area_of
+from styringskerne.ledger.refund import RefundRule, StateRefund
+from styringskerne.ledger.subareas import sub_area_of
 
 __all__ = [
     "LINE_KINDS",
@@ -59,6 +56,7 @@ __all__ = [
     "Forecast",
     "ForecastLine",
     "Snapshot",
+    "forecast_from_parts",
     "forecast_series",
     "make_forecast",
 ]
@@ -269,35 +267,21 @@ class ForecastLine:
         return Money.total(self.amounts.values())
 
 
-def _amounts(values: NDArray[np.int64], labels: list[str]) -> dict[str, Money]:
-    return {label: Money(int(value)) for label, value in zip(labels, values.tolist(), strict=True)}
-
-
-def disposition_lines(
-    ledger: DispositionLedger, year: int, sub_areas: Mapping[str, str] | None
-) -> tuple[ForecastLine, ForecastLine, Money]:
-    """The ``dispositions`` and ``expected`` lines, and what other municipalities pay."""
-    costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    codes, labels = sub_area_codes(ledger, sub_areas)
-    own = own_segments(ledger)
-    columns = ledger.columns
-    granted = columns.probability_numerator == columns.probability_denominator
-    known = group_sum(codes[own & granted], costs[own & granted], len(labels))
-    expected = group_sum(codes[own & ~granted], costs[own & ~granted], len(labels))
+def disposition_lines(parts: LedgerForecastParts) -> tuple[ForecastLine, ForecastLine]:
+    """The ``dispositions`` and ``expected`` lines of a forecast's ledger parts."""
     return (
         ForecastLine(
             kind="dispositions",
             label="granted dispositions",
-            amounts=_amounts(known, labels),
+            amounts=parts.granted,
             assumptions="the disposition ledger: tariff × days, known future events included",
         ),
         ForecastLine(
             kind="expected",
             label="expected dispositions",
-            amounts=_amounts(expected, labels),
+            amounts=parts.expected,
             assumptions="dispositions not yet granted, weighted by their probability",
         ),
-        Money(int(costs[~own].sum())),
     )
 
 
@@ -643,10 +627,59 @@ def make_forecast(
         (Money.of('285030.57'), Money.of('-14969.43'))
     """
     year = snapshot.as_of.year if year is None else year
+    pool = snapshot.demand_pool
+    parts = LedgerForecastParts.of(
+        snapshot.ledger,
+        year=year,
+        as_of=snapshot.as_of,
+        sub_areas=sub_areas,
+        elderly_age=snapshot.elderly_age,
+        birth_dates=snapshot.birth_dates,
+        pool_drawn=() if pool is None else pool.drawn,
+        refund=refund,
+    )
+    return forecast_from_parts(
+        snapshot,
+        parts,
+        budget=budget,
+        sub_areas=sub_areas,
+        colour_rule=colour_rule,
+        catalogue=catalogue,
+    )
+
+
+def forecast_from_parts(
+    snapshot: Snapshot,
+    parts: LedgerForecastParts,
+    *,
+    budget: Mapping[str, MoneyLike] | None = None,
+    sub_areas: Mapping[str, str] | None = None,
+    colour_rule: ColourRule | None = None,
+    catalogue: ServiceCatalogue | None = None,
+) -> Forecast:
+    """The forecast of the snapshot's assumptions (youths, estimates, buffers, the demand
+    pool, cases on the way) with the lines reckoned from the dispositions given as ``parts``
+    (their year and date are the forecast's): what :func:`make_forecast` does after reckoning
+    the parts of the snapshot's own ledger, which is not used here. A ledger evaluated in
+    pieces (:class:`~styringskerne.dask.DaskLedger`) merges its pieces' parts and comes here.
+
+    Raises:
+        StyringskerneError: when the parts' date is not the snapshot's, or a disposition
+            drawn on the demand pool is not among the parts' dispositions.
+    """
+    if parts.as_of != snapshot.as_of:
+        raise StyringskerneError(
+            f"the forecast parts are as of {parts.as_of}, the snapshot as of {snapshot.as_of}"
+        )
+    if (snapshot.elderly_age is None) != (parts.outflow is None):
+        raise StyringskerneError(
+            "the forecast parts and the snapshot disagree on moving citizens to the elderly "
+            "area: reckon the parts with the snapshot's elderly_age"
+        )
+    year = parts.year
     rule = colour_rule if colour_rule is not None else ColourRule()
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
-    granted, expected, paid_by_others = disposition_lines(snapshot.ledger, year, sub_areas)
-    lines = [granted, expected]
+    lines = list(disposition_lines(parts))
     if snapshot.youths:
         amounts = youth_amounts(snapshot.youths, year, rule=rule, catalogue=catalogue)
         lines.append(
@@ -660,9 +693,7 @@ def make_forecast(
             )
         )
     if snapshot.elderly_age is not None:
-        outflow = elderly_outflow(
-            snapshot.ledger, year, age=snapshot.elderly_age, birth_dates=snapshot.birth_dates
-        )
+        outflow = parts.outflow or ()
         lines.append(
             ForecastLine(
                 kind="outflow",
@@ -694,7 +725,8 @@ def make_forecast(
     budget_after, transfers = dict(budget or {}), {}
     pool = snapshot.demand_pool
     if pool is not None:
-        transfers = _pool_draws(snapshot.ledger, pool, year, sub_areas)
+        parts.check_pool(pool.drawn)
+        transfers = dict(parts.pool_transfers)
         left = pool.amount - Money.total(transfers.values())
         lines.append(
             ForecastLine(
@@ -721,47 +753,18 @@ def make_forecast(
                 budget_after[name] = budget_after.get(name, Money(0)) + amount
         else:
             transfers = {}
-    reckoned = None
-    if refund is not None:
-        reckoned = state_refund(
-            snapshot.ledger,
-            year,
-            rule=refund,
-            as_of=snapshot.as_of if snapshot.as_of.year == year else None,
-            sub_areas=sub_areas,
-        )
     return Forecast(
         as_of=snapshot.as_of,
         year=year,
         lines=tuple(lines),
         budget=budget_after,
         cases_on_the_way=snapshot.cases_on_the_way,
-        paid_by_others=paid_by_others,
+        paid_by_others=parts.paid_by_others,
         sub_area_of_account=dict(sub_areas or {}),
-        state_refund=reckoned,
+        state_refund=parts.state_refund,
         pool_transfers=transfers,
         pool_sub_area=None if pool is None else pool.sub_area,
     )
-
-
-def _pool_draws(
-    ledger: DispositionLedger, pool: DemandPool, year: int, sub_areas: Mapping[str, str] | None
-) -> dict[str, Money]:
-    """Each sub-area's own spend in ``year`` on the dispositions drawn on the pool."""
-    codes, ids = ledger.groups("disposition")
-    known = set(ids.astype(str).tolist())
-    unknown = [mask_text(name) for name in pool.drawn if name not in known]
-    if unknown:
-        raise StyringskerneError(
-            f"demand pool: drawn dispositions not in the ledger: {', '.join(unknown[:5])}"
-            + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        )
-    chosen = np.isin(ids.astype(str), list(pool.drawn))[codes] if codes.size else codes > 0
-    chosen &= own_segments(ledger)
-    costs = ledger.segment_costs(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    area_codes, labels = sub_area_codes(ledger, sub_areas)
-    sums = group_sum(area_codes[chosen], costs[chosen], len(labels))
-    return {label: Money(int(v)) for label, v in zip(labels, sums.tolist(), strict=True) if v}
 
 
 def forecast_series(

@@ -37,6 +37,7 @@ library reckons it, rule by rule:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -316,6 +317,92 @@ class StateRefund:
             ["Sub-area", "Refund for the year"],
             rows,
             [self.rule.describe()],
+        )
+
+    @classmethod
+    def merge(cls, parts: Iterable[StateRefund]) -> StateRefund:
+        """The refunds of ledgers with no citizen or household in common, as the refund of
+        one ledger of all their dispositions: the units in the order a single reckoning
+        lists them (households, then citizens, each sorted), the sub-areas' refunds added.
+
+        Raises:
+            StyringskerneError: without parts, when they differ in year, date or rule, or
+                when a citizen or household is in two parts (its spend would be split).
+        """
+        given = tuple(parts)
+        if not given:
+            raise StyringskerneError("merge needs at least one refund")
+        first = given[0]
+        if any((p.year, p.as_of, p.rule) != (first.year, first.as_of, first.rule) for p in given):
+            raise StyringskerneError("refunds to merge must be for one year, date and rule")
+        keyed = [
+            (not household, unit, index, row)
+            for index, part in enumerate(given)
+            for row, (unit, household) in enumerate(zip(part.units, part.households, strict=True))
+        ]
+        keyed.sort()
+        for before, after in itertools.pairwise(keyed):
+            if before[:2] == after[:2]:
+                kind = "citizen" if before[0] else "household"
+                raise StyringskerneError(
+                    f"{kind} {mask_text(before[1])!r} is in parts {before[2] + 1} and "
+                    f"{after[2] + 1}: its spend would be split; keep each citizen and household "
+                    "in one part"
+                )
+        position = {(index, row): new for new, (_, _, index, row) in enumerate(keyed)}
+        units = tuple(unit for _, unit, _, _ in keyed)
+
+        def column(name: str) -> NDArray[np.int64]:
+            values = np.zeros(len(keyed), dtype=np.int64)
+            for index, part in enumerate(given):
+                rows = [position[index, row] for row in range(len(part.units))]
+                values[rows] = getattr(part, name)
+            return values
+
+        areas = sorted(
+            {name for part in given for name in part.by_unit_and_sub_area.sub_area_names}
+        )
+        area_position = {name: code for code, name in enumerate(areas)}
+        pairs = sorted(
+            (
+                position[index, int(unit)],
+                area_position[part.by_unit_and_sub_area.sub_area_names[area]],
+                int(amount),
+            )
+            for index, part in enumerate(given)
+            for unit, area, amount in zip(
+                part.by_unit_and_sub_area.unit_codes.tolist(),
+                part.by_unit_and_sub_area.sub_area_codes.tolist(),
+                part.by_unit_and_sub_area.amounts.tolist(),
+                strict=True,
+            )
+        )
+        by_area: dict[str, int] = {}
+        for part in given:
+            for name, amount in part.by_sub_area.items():
+                by_area[name] = by_area.get(name, 0) + amount.ore
+        return cls(
+            year=first.year,
+            as_of=first.as_of,
+            rule=first.rule,
+            units=units,
+            households=tuple(not citizen for citizen, _, _, _ in keyed),
+            spend=column("spend"),
+            to_date=column("to_date"),
+            for_year=column("for_year"),
+            by_sub_area=MappingProxyType({name: Money(by_area[name]) for name in sorted(by_area)}),
+            by_unit_and_sub_area=RefundParts(
+                unit_codes=np.array([unit for unit, _, _ in pairs], dtype=np.int64),
+                sub_area_codes=np.array([area for _, area, _ in pairs], dtype=np.int64),
+                amounts=np.array([amount for _, _, amount in pairs], dtype=np.int64),
+                unit_labels=units,
+                sub_area_names=tuple(areas),
+            ),
+            unknown_age=tuple(sorted(name for p in given for name in p.unknown_age)),
+            after_67=tuple(sorted(name for p in given for name in p.after_67)),
+            services_not_in_catalogue=tuple(
+                sorted({name for p in given for name in p.services_not_in_catalogue})
+            ),
         )
 
     @property
