@@ -12,9 +12,14 @@ import pandas as pd
 import pytest
 
 from styringskerne import DispositionLedger, ImportFailedError, Money, StyringskerneError
-from styringskerne.dask import DaskLedger
+from styringskerne.dask import DaskLedger, DaskSnapshot
+from styringskerne.dask import explain_change as dask_explain
+from styringskerne.dask import make_forecast as dask_forecast
 from styringskerne.examples import example_municipality
+from styringskerne.forecast.explanation import explain_change
+from styringskerne.forecast.forecast import DemandPool, Estimate, Snapshot, make_forecast
 from styringskerne.io.csv import write_dispositions
+from tests.test_forecast_parts import AS_OF, DRAWN, RULE, national_rows, same_refund
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -104,29 +109,32 @@ def test_dask_ledger_on_the_default_scheduler_and_its_errors(
     assert "line 2" in str(error.value) or "row 2" in str(error.value)
 
 
+ASSUMPTIONS = {
+    "elderly_age": 65,
+    "estimates": [
+        Estimate(sub_area="5.38.50", net_citizens_per_year=2, average_yearly_price="400.000,00")
+    ],
+}
+OPTIONS = {"refund": RULE, "sub_areas": {"5.38.50": "housing", "5.38.52": "housing"}}
+
+
 @pytest.mark.slow
 def test_the_forecast_on_a_local_cluster_equals_the_forecast(cluster: object) -> None:
     """Refund with households, outflow at 65, a demand pool and another payer: the month-end
     forecast from Dask partitions is the in-memory forecast to the øre."""
-    from styringskerne.forecast.forecast import DemandPool, Estimate, Snapshot, make_forecast
-    from tests.test_forecast_parts import AS_OF, DRAWN, RULE, national_rows, same_refund
-
     frame = national_rows()
-    assumptions = {
-        "elderly_age": 65,
-        "demand_pool": DemandPool(amount="2.000.000,00", drawn=DRAWN),
-        "estimates": [
-            Estimate(sub_area="5.38.50", net_citizens_per_year=2, average_yearly_price="400.000,00")
-        ],
-    }
-    options = {"refund": RULE, "budget": {"5.38.50": "1.000.000,00"},
-               "sub_areas": {"5.38.50": "housing", "5.38.52": "housing"}}  # fmt: skip
+    pool = {"demand_pool": DemandPool(amount="2.000.000,00", drawn=DRAWN)}
     want = make_forecast(
-        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(frame), **assumptions),
-        **options,
+        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(frame), **ASSUMPTIONS, **pool),
+        budget={"5.38.50": "1.000.000,00"},
+        **OPTIONS,
     )
-    on_dask = DaskLedger.from_dataframe(dd.from_pandas(frame, npartitions=3))
-    got = on_dask.make_forecast(AS_OF, **options, **assumptions)
+    ledger = DaskLedger.from_dataframe(dd.from_pandas(frame, npartitions=3))
+    got = dask_forecast(
+        DaskSnapshot.of(ledger, AS_OF, **ASSUMPTIONS, **pool),
+        budget={"5.38.50": "1.000.000,00"},
+        **OPTIONS,
+    )
     assert got.to_dict() == want.to_dict()
     assert got.state_refund is not None
     assert want.state_refund is not None
@@ -135,16 +143,65 @@ def test_the_forecast_on_a_local_cluster_equals_the_forecast(cluster: object) ->
     assert got.total_refund.ore > 0
 
 
+def month_later(frame: pd.DataFrame) -> pd.DataFrame:
+    """A month later: one disposition gone, one new, one extended, one dearer, the expected
+    ones granted, one at another provider and price, one paid by another municipality."""
+    later = frame.copy()
+    counts = later["disposition_id"].value_counts()
+    single = sorted(counts[counts == 1].index)
+    gone, extended, dearer, moved, paid = single[:5]
+    later = later[later["disposition_id"] != gone]
+    at = {
+        name: later.index[later["disposition_id"] == name][0]
+        for name in (extended, dearer, moved, paid)
+    }
+    later.loc[at[extended], "end"] = "2024-12-31"
+    later.loc[at[dearer], "rate"] = "9999.50"
+    later.loc[at[moved], ["provider", "rate"]] = ["Ny leverandør", "123.45"]  # a new offer
+    later.loc[at[paid], "payer"] = "0461 Odense"
+    later.loc[later["probability"] != "", "probability"] = ""
+    new = later.iloc[[0]].assign(disposition_id="D-NEW-1", start="2024-09-15", end="")
+    return pd.concat([later, new], ignore_index=True)
+
+
+@pytest.mark.slow
+def test_the_change_explained_on_a_local_cluster_equals_the_explanation(cluster: object) -> None:
+    """Two month-end snapshots on Dask explain the change item for item as in memory."""
+    before, after = national_rows(), month_later(national_rows())
+    later = dt.date(2024, 9, 30)
+    want = explain_change(
+        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(before), **ASSUMPTIONS),
+        Snapshot(as_of=later, ledger=DispositionLedger.from_pandas(after), **ASSUMPTIONS),
+        **OPTIONS,
+    )
+    on_dask = [
+        DaskSnapshot.of(
+            DaskLedger.from_dataframe(dd.from_pandas(rows, npartitions=parts)), day, **ASSUMPTIONS
+        )
+        for rows, day, parts in ((before, AS_OF, 3), (after, later, 2))
+    ]
+    got = dask_explain(on_dask[0], on_dask[1], **OPTIONS)
+    assert got.to_dict() == want.to_dict()
+    assert got.items == want.items
+    reasons = {item.reason for item in want.items}
+    assert {"new", "ended", "extended", "price", "provider", "payer", "probability",
+            "refund"} <= reasons  # fmt: skip
+
+
 def test_a_forecast_refuses_a_citizen_in_two_spellings() -> None:
-    """Two rows of one disposition, the citizen written 0101901234 and 010190-1234: the same
-    citizen to the ledger, but two shuffle keys; the forecast refuses rather than split."""
+    """Twenty dispositions of two rows each, their citizen written 0101901234 in one row and
+    010190-1234 in the other: one citizen to the ledger, two shuffle keys, so some land in two
+    partitions; the forecast refuses rather than split a citizen's spend."""
+    cpr = [f"{day:02d}0190{1000 + day}" for day in range(1, 21)]
     rows = pd.DataFrame(
         {
-            "disposition_id": ["D1", "D1"] + [f"D{i}" for i in range(2, 40)],
-            "citizen_id": ["0101901234", "010190-1234"] + [f"B-{i}" for i in range(2, 40)],
+            "disposition_id": [f"D{i}" for i in range(1, 21) for _ in range(2)],
+            "citizen_id": [
+                spelling for number in cpr for spelling in (number, f"{number[:6]}-{number[6:]}")
+            ],
             "service": "SEL108",
-            "start": ["2024-01-01", "2024-02-01"] + ["2024-01-01"] * 38,
-            "end": ["2024-01-31", ""] + [""] * 38,
+            "start": ["2024-01-01", "2024-02-01"] * 20,
+            "end": ["2024-01-31", ""] * 20,
             "unit": "day",
             "rate": "1000.00",
             "quantity": "",
@@ -158,5 +215,15 @@ def test_a_forecast_refuses_a_citizen_in_two_spellings() -> None:
         == in_memory.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
     )
     with pytest.raises(StyringskerneError, match="two spellings") as error:
-        on_dask.make_forecast(dt.date(2024, 6, 30))
-    assert "1234" not in str(error.value)
+        dask_forecast(DaskSnapshot.of(on_dask, dt.date(2024, 6, 30)))
+    assert "1001" not in str(error.value)
+    # One spelling each; then every disposition changes citizen: some change partition.
+    plain = rows.assign(citizen_id=rows["citizen_id"].str.replace("-", ""))
+    moved = plain.assign(citizen_id="B-" + plain["disposition_id"])
+    earlier = DaskLedger.from_dataframe(dd.from_pandas(plain, npartitions=4))
+    later = DaskLedger.from_dataframe(dd.from_pandas(moved, npartitions=4))
+    with pytest.raises(StyringskerneError, match="changed partition between the two snapshots"):
+        dask_explain(
+            DaskSnapshot.of(earlier, dt.date(2024, 5, 31)),
+            DaskSnapshot.of(later, dt.date(2024, 6, 30)),
+        )

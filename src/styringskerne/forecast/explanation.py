@@ -54,8 +54,9 @@ from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money_mapping
 from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
-from styringskerne.forecast.forecast import Forecast, Snapshot, make_forecast
-from styringskerne.forecast.transitions import ColourRule, elderly_outflow, youth_amounts
+from styringskerne.forecast.forecast import Forecast, Snapshot, forecast_from_parts
+from styringskerne.forecast.ledger_parts import LedgerForecastParts
+from styringskerne.forecast.transitions import ColourRule, youth_amounts
 from styringskerne.ledger.ledger import DispositionLedger
 from styringskerne.ledger.refund import RefundRule
 from styringskerne.ledger.subareas import own_segments, sub_area_codes, sub_area_of
@@ -64,8 +65,11 @@ __all__ = [
     "REASONS",
     "ChangeExplanation",
     "ChangeItem",
+    "ItemOrder",
     "Reason",
+    "disposition_items",
     "explain_change",
+    "explanation_from_parts",
     "forecast_change",
 ]
 
@@ -503,20 +507,33 @@ def _stepwise(
     return v0, v1, v2, v3, v4
 
 
-def _disposition_items(
+ItemOrder = tuple[int, str, int]
+"""Where a disposition's item stands in the explanation: its kind (ended, new, moved between
+sub-areas, changed), the disposition's id, and its place among the disposition's items."""
+_ENDED, _NEW, _MOVED, _CHANGED = range(4)
+
+
+def disposition_items(
     *,
     previous: DispositionLedger,
     current: DispositionLedger,
     year: int,
-    sub_areas: Mapping[str, str] | None,
-) -> list[ChangeItem]:
+    sub_areas: Mapping[str, str] | None = None,
+) -> list[tuple[ItemOrder, ChangeItem]]:
+    """The items of the dispositions' change from ``previous`` to ``current``, each with its
+    place in the explanation. Sorted by place, they are the disposition items of
+    :func:`explain_change`; the items of ledgers with no citizen or disposition in common,
+    put together and sorted, are those of one ledger of all their rows."""
     before = _per_disposition(previous, year, sub_areas)
     after = _per_disposition(current, year, sub_areas)
     old, new = _match(before.labels, after.labels)
     items: list[ChangeItem] = []
+    places: list[ItemOrder] = []
+    kind = _ENDED
 
     def add(side: _Dispositions, index: int, reason: Reason, amount: int, label: str = "") -> None:
         if amount:
+            places.append((kind, str(side.labels[index]), len(places)))
             items.append(
                 ChangeItem(
                     sub_area=side.sub_area_names[int(side.sub_area[index])],
@@ -534,8 +551,10 @@ def _disposition_items(
     arrived[new] = False
     for index in np.flatnonzero(gone & (before.own_cost != 0)).tolist():
         add(before, index, "ended", -int(before.own_cost[index]), "disposition removed")
+    kind = _NEW
     for index in np.flatnonzero(arrived & (after.own_cost != 0)).tolist():
         add(after, index, "new", int(after.own_cost[index]))
+    kind = _MOVED
 
     before_sub_area = np.array(before.sub_area_names, dtype=object)[before.sub_area[old]]
     after_sub_area = np.array(after.sub_area_names, dtype=object)[after.sub_area[new]]
@@ -546,6 +565,7 @@ def _disposition_items(
         add(before, i, "other", -int(before.own_cost[i]), f"moved to sub-area {target}")
         add(after, j, "other", int(after.own_cost[j]), f"moved from sub-area {origin}")
 
+    kind = _CHANGED
     stay = ~moved & (before.own_cost[old] != after.own_cost[new])
     old, new = old[stay], new[stay]
     if old.size:
@@ -568,7 +588,7 @@ def _disposition_items(
             )
             add(after, j, "provider" if provider_changed else "price", int(v3[k] - v2[k]))
             add(after, j, "payer", int(v4[k] - v3[k]))
-    return _moves_between_dispositions(items, before, after)
+    return list(zip(places, _moves_between_dispositions(items, before, after), strict=True))
 
 
 def _label_positions(labels: NDArray[Any], names: list[str]) -> dict[str, int]:
@@ -714,23 +734,61 @@ def explain_change(
         ([('extended', '62.000,00 kr.')], Money.of('0.00'))
     """
     year = current.as_of.year if year is None else year
+    parts = [
+        LedgerForecastParts.of(
+            snapshot.ledger,
+            year=year,
+            as_of=snapshot.as_of,
+            sub_areas=sub_areas,
+            elderly_age=snapshot.elderly_age,
+            birth_dates=snapshot.birth_dates,
+            pool_drawn=() if snapshot.demand_pool is None else snapshot.demand_pool.drawn,
+            refund=refund,
+        )
+        for snapshot in (previous, current)
+    ]
+    items = disposition_items(
+        previous=previous.ledger, current=current.ledger, year=year, sub_areas=sub_areas
+    )
+    return explanation_from_parts(
+        previous,
+        current,
+        parts=(parts[0], parts[1]),
+        items=[item for _, item in items],
+        sub_areas=sub_areas,
+        colour_rule=colour_rule,
+        catalogue=catalogue,
+    )
+
+
+def explanation_from_parts(
+    previous: Snapshot,
+    current: Snapshot,
+    *,
+    parts: tuple[LedgerForecastParts, LedgerForecastParts],
+    items: Sequence[ChangeItem],
+    sub_areas: Mapping[str, str] | None = None,
+    colour_rule: ColourRule | None = None,
+    catalogue: ServiceCatalogue | None = None,
+) -> ChangeExplanation:
+    """The change explanation of two snapshots' assumptions (youths, estimates, buffers, the
+    demand pool) with the lines reckoned from their dispositions given as ``parts`` and the
+    dispositions' items (:func:`disposition_items`, in order): what :func:`explain_change`
+    does after reckoning them from the snapshots' own ledgers, which are not used here. A
+    ledger evaluated in pieces (:mod:`styringskerne.dask`) comes here with its pieces' parts
+    merged and items put in order.
+    """
+    year = parts[1].year
     rule = colour_rule if colour_rule is not None else ColourRule()
     catalogue = catalogue if catalogue is not None else ServiceCatalogue.default()
     forecasts = [
-        make_forecast(
-            s,
-            year=year,
-            sub_areas=sub_areas,
-            colour_rule=rule,
-            catalogue=catalogue,
-            refund=refund,
+        forecast_from_parts(
+            snapshot, part, sub_areas=sub_areas, colour_rule=rule, catalogue=catalogue
         )
-        for s in (previous, current)
+        for snapshot, part in zip((previous, current), parts, strict=True)
     ]
     changes = forecast_change(forecasts[0], forecasts[1])
-    items = _disposition_items(
-        previous=previous.ledger, current=current.ledger, year=year, sub_areas=sub_areas
-    )
+    items = list(items)
     items += _youth_items(
         previous=previous,
         current=current,
@@ -741,15 +799,8 @@ def explain_change(
     )
     if previous.elderly_age is not None or current.elderly_age is not None:
         outflows = [
-            [
-                (citizen, account, -amount)
-                for citizen, account, amount in elderly_outflow(
-                    s.ledger, year, age=s.elderly_age, birth_dates=s.birth_dates
-                )
-            ]
-            if s.elderly_age is not None
-            else []
-            for s in (previous, current)
+            [(citizen, account, -amount) for citizen, account, amount in part.outflow or ()]
+            for part in parts
         ]
         items += _keyed_items(
             before=outflows[0],

@@ -1,4 +1,5 @@
-"""Ledgers beyond one machine on Dask (dispositionsregnskab på Dask): the optional extra ``dask``.
+"""The disposition ledger on Dask (dispositionsregnskab på Dask): ``monthly``, ``daily``, ``cost``
+and ``as_of`` over a ``dask.dataframe``.
 
 A :class:`DaskLedger` holds a ``dask.dataframe`` with the columns of a dispositions file (as
 :meth:`~styringskerne.ledger.ledger.DispositionLedger.from_pandas` reads them, Parquet or CSV on
@@ -16,24 +17,19 @@ the rows named (row numbers within the partition, the id of the disposition).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from styringskerne.catalogue.services import ServiceCatalogue
 from styringskerne.core.calendar import BudgetYear, DateRange, as_of_in_year
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
-from styringskerne.core.money import Money, MoneyLike
+from styringskerne.core.money import Money
 from styringskerne.engine import exact_sum
-from styringskerne.forecast.forecast import Forecast, Snapshot, forecast_from_parts
-from styringskerne.forecast.ledger_parts import LedgerForecastParts
-from styringskerne.forecast.transitions import ColourRule
 from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
-from styringskerne.ledger.refund import RefundRule
 from styringskerne.ledger.results import (
     AmountSeries,
     AmountTable,
@@ -42,7 +38,7 @@ from styringskerne.ledger.results import (
     LedgerTable,
 )
 
-__all__ = ["DaskLedger"]
+__all__ = ["DaskLedger", "dask_module"]
 
 _LEDGER_TABLES = ("account", "citizen", "disposition")
 
@@ -52,7 +48,8 @@ _MISSING = (
 )
 
 
-def _dask() -> Any:
+def dask_module() -> Any:
+    """The ``dask`` package, or an ImportError saying how to install the extra."""
     try:
         import dask
         import dask.dataframe
@@ -117,7 +114,7 @@ class DaskLedger:
         Raises:
             StyringskerneError: without a ``disposition_id`` column.
         """
-        _dask()
+        dask_module()
         if "disposition_id" not in frame.columns:
             raise StyringskerneError(
                 "the dataframe needs a 'disposition_id' column: the rows of one disposition "
@@ -126,7 +123,7 @@ class DaskLedger:
         return cls(frame.shuffle(on="disposition_id"))
 
     def _run(self, query: Callable[[DispositionLedger], Partials]) -> Partials:
-        dask = _dask()
+        dask = dask_module()
         parts = [dask.delayed(_evaluate)(part, query) for part in self.frame.to_delayed()]
         combined: Partials = dask.delayed(_combine)(parts).compute()
         return combined
@@ -174,62 +171,6 @@ class DaskLedger:
             values=values if values.size else np.zeros((0, width), dtype=np.int64),
         )
 
-    def make_forecast(
-        self,
-        as_of: dt.date,
-        *,
-        year: int | None = None,
-        budget: Mapping[str, MoneyLike] | None = None,
-        sub_areas: Mapping[str, str] | None = None,
-        colour_rule: ColourRule | None = None,
-        catalogue: ServiceCatalogue | None = None,
-        refund: RefundRule | None = None,
-        **assumptions: Any,
-    ) -> Forecast:
-        """The month-end forecast of these dispositions as of ``as_of``, as
-        :func:`~styringskerne.forecast.forecast.make_forecast` of a snapshot of all of them.
-
-        ``assumptions`` are the other fields of a
-        :class:`~styringskerne.forecast.forecast.Snapshot` (``youths``, ``estimates``,
-        ``buffers``, ``cases_on_the_way``, ``elderly_age``, ``birth_dates``,
-        ``demand_pool``). The rows are shuffled so that each household (else each citizen)
-        lies in one partition — the refund and the outflow to the elderly area are reckoned
-        per person — and each partition's lines are reckoned on its worker
-        (:class:`~styringskerne.forecast.ledger_parts.LedgerForecastParts`) and added up
-        exactly.
-
-        Raises:
-            StyringskerneError: when a disposition, citizen or household would be split over
-                two partitions (rows of one disposition that disagree on citizen or household,
-                or a citizen written in two spellings), and as ``make_forecast``.
-            ImportFailedError: with the rows of a partition that do not load.
-        """
-        snapshot = Snapshot(as_of=as_of, ledger=DispositionLedger([]), **assumptions)
-        year = as_of.year if year is None else year
-        pool = snapshot.demand_pool
-        options: dict[str, Any] = {
-            "year": year,
-            "as_of": as_of,
-            "sub_areas": sub_areas,
-            "elderly_age": snapshot.elderly_age,
-            "birth_dates": dict(snapshot.birth_dates),
-            "pool_drawn": () if pool is None else pool.drawn,
-            "refund": refund,
-        }
-        empty = LedgerForecastParts.of(snapshot.ledger, **options)
-        dask = _dask()
-        by_person = _with_person(self.frame).shuffle(on=_PERSON)
-        results = [dask.delayed(_forecast_parts)(part, options) for part in by_person.to_delayed()]
-        parts: LedgerForecastParts = dask.delayed(_merged_parts)(results, empty).compute()
-        return forecast_from_parts(
-            snapshot,
-            parts,
-            budget=budget,
-            sub_areas=sub_areas,
-            colour_rule=colour_rule,
-            catalogue=catalogue,
-        )
-
     def as_of(self, day: dt.date, *, year: int | None = None) -> LedgerStatus:
         """The *Figur 6.1* columns for budget year ``year`` as of ``day`` (inclusive), by
         account, citizen and disposition, as :meth:`DispositionLedger.as_of`.
@@ -254,67 +195,6 @@ class DaskLedger:
             disposed_rest_of_year=Money(int(sums[2])),
         )
         return LedgerStatus(year=budget_year.year, as_of=day, total=total, tables=result)
-
-
-_PERSON = "__styringskerne_person"
-"""The column the rows are shuffled on for per-person figures: household, else citizen."""
-_HASH_KEYS = ("styringskerne-01", "styringskerne-02")
-"""Two keys of pandas' 64-bit hash: labels are told apart by 128 bits."""
-
-
-def _with_person(frame: Any) -> Any:
-    """The rows with their refund unit as a column: the household where one is given (the
-    children of one household are summed for the refund), else the citizen."""
-    citizen = frame["citizen_id"].astype(str).str.strip()
-    if "household" not in frame.columns:
-        return frame.assign(**{_PERSON: "c " + citizen})
-    household = frame["household"].fillna("").astype(str).str.strip()
-    return frame.assign(**{_PERSON: ("h " + household).where(household != "", "c " + citizen)})
-
-
-def _identities(ledger: DispositionLedger) -> NDArray[np.uint64]:
-    """A 128-bit hash (two columns) of each disposition, citizen and household of a part."""
-    import pandas as pd
-
-    labels = [
-        f"{name[0]} {label}"
-        for name in ("disposition", "citizen", "household")
-        for label in ledger.groups(name)[1].astype(str).tolist()
-        if label != "" or name != "household"
-    ]
-    values = np.array(labels, dtype=object)
-    return np.stack(
-        [pd.util.hash_array(values, hash_key=key, categorize=False) for key in _HASH_KEYS], axis=1
-    ).astype(np.uint64)
-
-
-def _check_disjoint(identities: Sequence[NDArray[np.uint64]]) -> None:
-    """Refuse parts that share a disposition, citizen or household: their per-person figures
-    (the refund, the outflow) would be reckoned on split spend."""
-    every = np.concatenate(
-        [part for part in identities if part.size] or [np.zeros((0, 2), dtype=np.uint64)]
-    )
-    if every.shape[0] and np.unique(every, axis=0).shape[0] != every.shape[0]:
-        raise StyringskerneError(
-            "a disposition, citizen or household lies in two partitions after the shuffle by "
-            "household and citizen: its rows disagree on citizen or household, or a citizen is "
-            "written in two spellings (0101901234 and 010190-1234); write each citizen in one "
-            "spelling and give every row of a disposition the same citizen and household"
-        )
-
-
-def _forecast_parts(frame: Any, options: dict[str, Any]) -> Any:
-    """One partition's forecast parts and the identities of its dispositions and persons."""
-    if len(frame) == 0:
-        return None
-    ledger = DispositionLedger.from_pandas(frame.drop(columns=[_PERSON]).reset_index(drop=True))
-    return LedgerForecastParts.of(ledger, **options), _identities(ledger)
-
-
-def _merged_parts(results: Sequence[Any], empty: LedgerForecastParts) -> LedgerForecastParts:
-    filled = [result for result in results if result is not None]
-    _check_disjoint([identities for _, identities in filled])
-    return LedgerForecastParts.merge([parts for parts, _ in filled] or [empty])
 
 
 def _check_by(by: str | None) -> None:
