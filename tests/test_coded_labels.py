@@ -94,3 +94,40 @@ def test_a_coded_provider_costs_as_its_texts() -> None:
     ledger = _ledger(provider=CodedLabels(np.array(["Bøgely", "x", "Solhaven"]), np.array([2, 0])))
     cost = ledger.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31), by="provider")
     assert cost.to_dict() == {"Bøgely": "20.00", "Solhaven": "10.00"}
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "0101901234",
+                    "010190-1234",
+                    "CPR 010190 1234",
+                    "3112001234",
+                    "B-00017",
+                    "2024000123",
+                    "x" * 12,
+                    "١٢",
+                    "",
+                ]
+            ),
+            st.text(alphabet="0123456789- ABCæ", max_size=14),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_citizen_labels_get_one_spelling_as_each_label_alone(labels: list[str]) -> None:
+    """The ledger's one spelling per citizen (only labels that could be CPR numbers go
+    through the pattern) against every label normalised one by one."""
+    from styringskerne.core.cpr import normalise_citizen_id
+    from styringskerne.ledger.ledger import _one_spelling_per_citizen
+
+    texts, codes = np.unique(np.array(labels), return_inverse=True)
+    got_texts, got_codes = _one_spelling_per_citizen(texts, codes.ravel().astype(np.int64))
+    want_texts, want_codes = np.unique(
+        np.array([normalise_citizen_id(label) for label in labels]), return_inverse=True
+    )
+    assert got_texts.tolist() == want_texts.tolist()
+    assert got_codes.tolist() == want_codes.ravel().tolist()

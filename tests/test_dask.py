@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from styringskerne import DispositionLedger, ImportFailedError, Money, StyringskerneError
 from styringskerne.dask import DaskLedger, DaskSnapshot
@@ -189,26 +193,26 @@ def test_the_change_explained_on_a_local_cluster_equals_the_explanation(cluster:
 
 
 def test_a_forecast_refuses_a_citizen_in_two_spellings() -> None:
-    """Twenty dispositions of two rows each, their citizen written 0101901234 in one row and
-    010190-1234 in the other: one citizen to the ledger, two shuffle keys, so some land in two
-    partitions; the forecast refuses rather than split a citizen's spend."""
+    """Twenty dispositions of two rows each, their citizen written 0101901001 in the first
+    row and 010190-1001 in the second, the first rows in one partition and the second rows in
+    another: one citizen to the ledger, two persons to the shuffle, so each citizen lies in
+    two partitions; the forecast refuses rather than split a citizen's spend (the ledger
+    queries, which gather by disposition, are exact)."""
     cpr = [f"{day:02d}0190{1000 + day}" for day in range(1, 21)]
     rows = pd.DataFrame(
         {
-            "disposition_id": [f"D{i}" for i in range(1, 21) for _ in range(2)],
-            "citizen_id": [
-                spelling for number in cpr for spelling in (number, f"{number[:6]}-{number[6:]}")
-            ],
+            "disposition_id": [f"D{i}" for i in range(1, 21)] * 2,
+            "citizen_id": cpr + [f"{number[:6]}-{number[6:]}" for number in cpr],
             "service": "SEL108",
-            "start": ["2024-01-01", "2024-02-01"] * 20,
-            "end": ["2024-01-31", ""] * 20,
+            "start": ["2024-01-01"] * 20 + ["2024-02-01"] * 20,
+            "end": ["2024-01-31"] * 20 + [""] * 20,
             "unit": "day",
             "rate": "1000.00",
             "quantity": "",
             "probability": "",
         }
     )
-    on_dask = DaskLedger.from_dataframe(dd.from_pandas(rows, npartitions=4))
+    on_dask = DaskLedger.from_dataframe(dd.from_pandas(rows, npartitions=2, sort=False))
     in_memory = DispositionLedger.from_pandas(rows)
     assert (
         on_dask.cost(dt.date(2024, 1, 1), dt.date(2024, 12, 31)).total
@@ -227,3 +231,88 @@ def test_a_forecast_refuses_a_citizen_in_two_spellings() -> None:
             DaskSnapshot.of(earlier, dt.date(2024, 5, 31)),
             DaskSnapshot.of(later, dt.date(2024, 6, 30)),
         )
+
+
+def by_persons(frame: pd.DataFrame, groups: int) -> object:
+    """A dask frame with each person's rows in one partition (a file per municipality)."""
+    person = frame["household"].where(frame["household"] != "", frame["citizen_id"])
+    number = person.map(lambda name: sum(map(ord, name)) % groups)  # the same in any snapshot
+    parts = [frame[number == index] for index in range(groups)]
+    return dd.concat([dd.from_pandas(part, npartitions=1) for part in parts])
+
+
+@pytest.mark.slow
+def test_frames_gathered_by_person_are_not_shuffled(cluster: object) -> None:
+    """Snapshots already in a partition per group of persons (the same persons in the same
+    partition of both) are used as they are — no shuffle — with the in-memory results."""
+    from styringskerne.dask import persons
+
+    before, after = national_rows(), month_later(national_rows())
+    later = dt.date(2024, 9, 30)
+    want = explain_change(
+        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(before), **ASSUMPTIONS),
+        Snapshot(as_of=later, ledger=DispositionLedger.from_pandas(after), **ASSUMPTIONS),
+        **OPTIONS,
+    )
+    on_dask = [
+        DaskSnapshot.of(DaskLedger.from_dataframe(by_persons(rows, 3)), day, **ASSUMPTIONS)
+        for rows, day in ((before, AS_OF), (after, later))
+    ]
+    with (
+        mock.patch.object(persons, "by_person", side_effect=AssertionError("shuffled")),
+        mock.patch.object(
+            dd.DataFrame, "shuffle", side_effect=AssertionError("shuffled"), autospec=True
+        ),
+    ):
+        got = dask_explain(on_dask[0], on_dask[1], **OPTIONS)
+        forecast = dask_forecast(on_dask[1], **OPTIONS)
+        monthly = on_dask[1].ledger.monthly(2024, by="account")
+    assert got.items == want.items
+    assert got.to_dict() == want.to_dict()
+    memory = DispositionLedger.from_pandas(after)
+    assert (
+        forecast.to_dict()
+        == make_forecast(Snapshot(as_of=later, ledger=memory, **ASSUMPTIONS), **OPTIONS).to_dict()
+    )
+    assert np.array_equal(monthly.values, memory.monthly(2024, by="account").values)
+
+
+@given(st.lists(st.text(max_size=80), max_size=40))
+def test_person_hashes_are_equal_exactly_for_equal_texts(texts: list[str]) -> None:
+    """Equal texts hash alike (so a split person is never missed); distinct texts, short and
+    over 64 characters, hash apart."""
+    from styringskerne.dask.persons import _hashes
+
+    hashes = _hashes(np.array(texts, dtype=object))
+    assert hashes.shape == (len(texts), 2)
+    for text, pair in zip(texts, hashes, strict=True):  # alone as beside longer texts
+        assert (_hashes(np.array([text], dtype=object))[0] == pair).all()
+    for i, first in enumerate(texts):
+        for j, second in enumerate(texts):
+            assert (first == second) == bool((hashes[i] == hashes[j]).all()), (first, second)
+
+
+@given(
+    before=st.lists(st.lists(st.integers(0, 9), max_size=5), max_size=4),
+    after=st.lists(st.lists(st.integers(0, 9), max_size=5), max_size=4),
+)
+def test_partition_checks_against_sets(before: list[list[int]], after: list[list[int]]) -> None:
+    """Disjoint: no key in two partitions; aligned: a key in both sides is in the same
+    partition of each — against the rule written with Python sets."""
+    from styringskerne.dask.persons import _aligned, _disjoint, _hashes
+
+    def hashed(parts: list[list[int]]) -> list[NDArray[np.uint64]]:
+        return [_hashes(np.array([f"k{key}" for key in sorted(set(part))], dtype=object))
+                for part in parts]  # fmt: skip
+
+    where = {key: index for index, part in enumerate(before) for key in part}
+    later = {key: index for index, part in enumerate(after) for key in part}
+    disjoint = all(
+        not set(first) & set(second) for i, first in enumerate(before) for second in before[i + 1 :]
+    )
+    assert _disjoint(hashed(before)) == disjoint
+    if disjoint and all(
+        not set(first) & set(second) for i, first in enumerate(after) for second in after[i + 1 :]
+    ):
+        aligned = all(where[key] == later[key] for key in where.keys() & later.keys())
+        assert _aligned(hashed(before), hashed(after)) == aligned

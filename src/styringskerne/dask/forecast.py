@@ -26,9 +26,9 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import MoneyLike
 from styringskerne.dask.ledger import DaskLedger, dask_module
 from styringskerne.dask.persons import (
-    by_person,
     check_aligned,
     check_disjoint,
+    gathered_by_person,
     identities,
     ledger_of,
 )
@@ -120,9 +120,8 @@ def make_forecast(
     year = snapshot.as_of.year if year is None else year
     options = snapshot.options(year, sub_areas, refund)
     dask = dask_module()
-    frame = snapshot.ledger.frame
-    shuffled = by_person(frame, frame.npartitions).to_delayed()
-    results = [dask.delayed(_forecast_part)(part, options) for part in shuffled]
+    (frame,) = gathered_by_person([snapshot.ledger.frame])
+    results = [dask.delayed(_forecast_part)(part, options) for part in frame.to_delayed()]
     parts = dask.delayed(_merged_forecast)(results, options).compute()
     return forecast_from_parts(
         snapshot.assumptions,
@@ -161,12 +160,10 @@ def explain_change(
     year = current.as_of.year if year is None else year
     options = [snapshot.options(year, sub_areas, refund) for snapshot in (previous, current)]
     dask = dask_module()
-    count = max(previous.ledger.frame.npartitions, current.ledger.frame.npartitions)
-    before = by_person(previous.ledger.frame, count).to_delayed()
-    after = by_person(current.ledger.frame, count).to_delayed()
+    before, after = gathered_by_person([previous.ledger.frame, current.ledger.frame])
     results = [
         dask.delayed(_change_part)(left, right, options, year, sub_areas)
-        for left, right in zip(before, after, strict=True)
+        for left, right in zip(before.to_delayed(), after.to_delayed(), strict=True)
     ]
     merged = dask.delayed(_merged_change)(results, options).compute()
     parts, items = merged

@@ -28,6 +28,7 @@ from styringskerne.core.calendar import BudgetYear, DateRange, as_of_in_year
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import Money
+from styringskerne.dask.persons import gathered_by_disposition
 from styringskerne.engine import exact_sum
 from styringskerne.ledger.ledger import DIMENSIONS, DispositionLedger
 from styringskerne.ledger.results import (
@@ -104,12 +105,16 @@ class DaskLedger:
     """
 
     frame: Any
+    """The dispositions as given."""
+    _gathered: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     @classmethod
     def from_dataframe(cls, frame: Any) -> DaskLedger:
         """A ledger over a dask dataframe with the dispositions file's columns.
 
-        Rows of one disposition (``disposition_id``) are brought into one partition first.
+        Rows of one disposition (``disposition_id``) are brought into one partition on the
+        first query: the frame is used as it is when no disposition lies in two partitions
+        (checked on the ids alone), else shuffled on the id.
 
         Raises:
             StyringskerneError: without a ``disposition_id`` column.
@@ -120,11 +125,19 @@ class DaskLedger:
                 "the dataframe needs a 'disposition_id' column: the rows of one disposition "
                 "must stay together"
             )
-        return cls(frame.shuffle(on="disposition_id"))
+        return cls(frame)
+
+    def _by_disposition(self) -> Any:
+        """The frame with each disposition in one partition (shuffled only if need be),
+        found on the first query."""
+        if "by_disposition" not in self._gathered:
+            self._gathered["by_disposition"] = gathered_by_disposition(self.frame)
+        return self._gathered["by_disposition"]
 
     def _run(self, query: Callable[[DispositionLedger], Partials]) -> Partials:
         dask = dask_module()
-        parts = [dask.delayed(_evaluate)(part, query) for part in self.frame.to_delayed()]
+        frame = self._by_disposition()
+        parts = [dask.delayed(_evaluate)(part, query) for part in frame.to_delayed()]
         combined: Partials = dask.delayed(_combine)(parts).compute()
         return combined
 

@@ -5,7 +5,11 @@ children of one household — and so are the outflow to the elderly area and a c
 between dispositions. Before such figures are reckoned partition by partition, the rows are
 shuffled so that each household, else each citizen, lies in one partition: every row gets a
 partition number from a hash of its person, and two snapshots shuffled into the same number
-of partitions put a person in the same partition in both.
+of partitions put a person in the same partition in both. Frames already gathered so — a
+file per municipality, say — are not shuffled: each partition's persons (or dispositions)
+are hashed first, reading only the columns that make the key, and the shuffle is skipped
+when no key lies in two partitions (and, for two snapshots, a key found in both lies in the
+same partition of each).
 
 A citizen written in two spellings (``0101901234`` and ``010190-1234``: one citizen to the
 ledger, two texts to the shuffle), or rows of one disposition that disagree on citizen or
@@ -16,6 +20,7 @@ refused when one lies in two partitions, rather than reckoned on a split person.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -25,12 +30,22 @@ from numpy.typing import NDArray
 from styringskerne.core.errors import StyringskerneError
 from styringskerne.ledger.ledger import DispositionLedger
 
-__all__ = ["by_person", "check_aligned", "check_disjoint", "identities", "ledger_of"]
+__all__ = [
+    "by_person",
+    "check_aligned",
+    "check_disjoint",
+    "gathered_by_disposition",
+    "gathered_by_person",
+    "identities",
+    "ledger_of",
+]
 
 PARTITION: Final = "__styringskerne_partition"
 """The column of each row's partition number (dropped before a ledger is built)."""
 _HASH_KEYS: Final = ("styringskerne-01", "styringskerne-02")
-"""Two keys of pandas' 64-bit hash: labels are told apart by 128 bits."""
+"""Two keys of pandas' 64-bit hash for long texts: labels are told apart by 128 bits."""
+_WIDTH: Final = 64
+"""Texts up to this many characters are hashed by their code points in whole columns."""
 _SPLIT: Final = (
     "lies in two partitions after the shuffle by household and citizen: its rows disagree on "
     "citizen or household, or a citizen is written in two spellings (DDMMYYSSSS and "
@@ -40,24 +55,65 @@ _SPLIT: Final = (
 
 
 def _hashes(texts: NDArray[Any]) -> NDArray[np.uint64]:
-    """Two 64-bit hashes per text (one row each)."""
-    import pandas as pd
+    """Two 64-bit hashes per text (one row each), from the characters' code points in whole
+    columns (FNV-1a and a multiply-xorshift); texts longer than 64 characters by pandas'
+    hash. Equal texts always hash alike, so a collision can only make two keys look the
+    same: the check then shuffles or refuses, never reckons on a split person."""
+    array = np.asarray(texts, dtype=str)
+    size = array.size
+    result = np.empty((size, 2), dtype=np.uint64)
+    if size == 0:
+        return result
+    lengths = np.strings.str_len(array)
+    long = lengths > _WIDTH
+    if long.any():
+        import pandas as pd
 
-    values = np.asarray(texts, dtype=object)
-    return np.stack(
-        [pd.util.hash_array(values, hash_key=key, categorize=True) for key in _HASH_KEYS], axis=1
-    ).astype(np.uint64)
+        values = array[long].astype(object)
+        for column, key in enumerate(_HASH_KEYS):
+            result[long, column] = pd.util.hash_array(values, hash_key=key, categorize=False)
+    short = np.flatnonzero(~long)
+    if short.size:
+        kept = array[short].astype(f"<U{max(1, int(lengths[short].max()))}")
+        codes = kept.view(np.uint32).reshape(short.size, -1)
+        first = np.full(short.size, 0xCBF29CE484222325, dtype=np.uint64)
+        second = lengths[short].astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        counts = lengths[short]
+        for position in range(codes.shape[1]):
+            # Only a text's own characters: the padding of shorter texts must not count, or
+            # a text would hash differently beside longer ones.
+            within = counts > position
+            code = codes[:, position].astype(np.uint64)
+            mixed_second = (second + code) * np.uint64(0xFF51AFD7ED558CCD)
+            first = np.where(within, (first ^ code) * np.uint64(0x100000001B3), first)
+            second = np.where(within, mixed_second ^ (mixed_second >> np.uint64(29)), second)
+        result[short, 0], result[short, 1] = _mixed(first), _mixed(second)
+    return result
+
+
+def _mixed(value: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """Every bit of a hash made to depend on every other (MurmurHash3's finaliser), so that
+    a partition number taken from the low bits spreads the persons evenly."""
+    value = value ^ (value >> np.uint64(33))
+    value = value * np.uint64(0xFF51AFD7ED558CCD)
+    value = value ^ (value >> np.uint64(33))
+    value = value * np.uint64(0xC4CEB9FE1A85EC53)
+    return value ^ (value >> np.uint64(33))
+
+
+def _persons(frame: Any) -> Any:
+    """Each row's person: the household where one is given (the children of one household
+    are summed for the refund), else the citizen; as written, blanks around stripped."""
+    citizen = "c " + frame["citizen_id"].astype(str).str.strip()
+    if "household" not in frame.columns:
+        return citizen
+    household = frame["household"].fillna("").astype(str).str.strip()
+    return ("h " + household).where(household != "", citizen)
 
 
 def _numbered(frame: Any, partitions: int) -> Any:
-    """One partition's rows with their partition number: of the household where one is given
-    (the children of one household are summed for the refund), else of the citizen."""
-    citizen = "c " + frame["citizen_id"].astype(str).str.strip()
-    person = citizen
-    if "household" in frame.columns:
-        household = frame["household"].fillna("").astype(str).str.strip()
-        person = ("h " + household).where(household != "", citizen)
-    number = _hashes(person.to_numpy(dtype=object))[:, 0] % np.uint64(partitions)
+    """One partition's rows with the partition number of their person."""
+    number = _hashes(_persons(frame).to_numpy(dtype=object))[:, 0] % np.uint64(partitions)
     return frame.assign(**{PARTITION: number.astype(np.int64)})
 
 
@@ -66,6 +122,51 @@ def by_person(frame: Any, partitions: int) -> Any:
     person in the same partition for any frame."""
     numbered = frame.map_partitions(_numbered, partitions)
     return numbered.shuffle(on=PARTITION, npartitions=partitions)
+
+
+def _keys_of(frame: Any, kind: str) -> NDArray[np.uint64]:
+    """The distinct 128-bit hashes of one partition's dispositions or persons (as written,
+    blanks around stripped)."""
+    import pandas as pd
+
+    if kind == "disposition":
+        keys = "d " + frame["disposition_id"].astype(str).str.strip()
+    else:
+        keys = _persons(frame)
+    distinct = pd.unique(keys.to_numpy(dtype=object))
+    return _hashes(distinct) if len(distinct) else np.zeros((0, 2), dtype=np.uint64)
+
+
+def _partition_keys(frame: Any, kind: str) -> list[NDArray[np.uint64]]:
+    """Each partition's distinct dispositions or persons, hashed on the workers; only the
+    columns that make the key are read."""
+    dask: Any = importlib.import_module("dask")
+    columns = ["disposition_id"] if kind == "disposition" else ["citizen_id"]
+    if kind == "person" and "household" in frame.columns:
+        columns.append("household")
+    parts = [dask.delayed(_keys_of)(part, kind) for part in frame[columns].to_delayed()]
+    return list(dask.compute(*parts))
+
+
+def gathered_by_disposition(frame: Any) -> Any:
+    """The frame as it is when no disposition lies in two partitions (a file per
+    municipality, say), else shuffled on the disposition id."""
+    if _disjoint(_partition_keys(frame, "disposition")):
+        return frame
+    return frame.shuffle(on="disposition_id")
+
+
+def gathered_by_person(frames: Sequence[Any]) -> list[Any]:
+    """The frames as they are when each holds every person in one partition and, for two
+    frames, a person in the same partition of both; else shuffled by person into the same
+    number of partitions (see :func:`by_person`)."""
+    keys = [_partition_keys(frame, "person") for frame in frames]
+    counts = {frame.npartitions for frame in frames}
+    gathered = len(counts) == 1 and all(_disjoint(part) for part in keys)
+    if gathered and (len(keys) == 1 or _aligned(keys[0], keys[1])):
+        return list(frames)
+    count = max(counts)
+    return [by_person(frame, count) for frame in frames]
 
 
 def ledger_of(frame: Any) -> DispositionLedger:
@@ -90,18 +191,15 @@ def identities(ledger: DispositionLedger) -> NDArray[np.uint64]:
     return _hashes(np.array(labels, dtype=object))
 
 
-def check_disjoint(parts: Sequence[NDArray[np.uint64]]) -> None:
-    """Refuse partitions that share a disposition, citizen or household."""
+def _disjoint(parts: Sequence[NDArray[np.uint64]]) -> bool:
+    """Whether no key is in two partitions (each partition's keys distinct)."""
     every = np.concatenate([*parts, np.zeros((0, 2), dtype=np.uint64)])
-    if every.shape[0] and np.unique(every, axis=0).shape[0] != every.shape[0]:
-        raise StyringskerneError(f"a disposition, citizen or household {_SPLIT}")
+    return bool(every.shape[0] == 0 or np.unique(every, axis=0).shape[0] == every.shape[0])
 
 
-def check_aligned(
-    before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.uint64]]
-) -> None:
-    """Refuse two snapshots' partitions that hold one disposition in different partitions
-    (its citizen or household changed between them): its items would not be matched."""
+def _aligned(before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.uint64]]) -> bool:
+    """Whether every key found in both lies in the same partition of each (keys distinct
+    within each side)."""
     keys = np.concatenate([*before, *after, np.zeros((0, 2), dtype=np.uint64)])
     where = np.concatenate(
         [np.full(part.shape[0], index) for index, part in enumerate(before)]
@@ -109,11 +207,26 @@ def check_aligned(
         + [np.zeros(0, dtype=np.int64)]
     )
     if keys.shape[0] < 2:
-        return
+        return True
     order = np.lexsort((keys[:, 1], keys[:, 0]))
     keys, where = keys[order], where[order]
     same = (keys[1:] == keys[:-1]).all(axis=1)
-    if (same & (where[1:] != where[:-1])).any():
+    return not bool((same & (where[1:] != where[:-1])).any())
+
+
+def check_disjoint(parts: Sequence[NDArray[np.uint64]]) -> None:
+    """Refuse partitions that share a disposition, citizen or household."""
+    if not _disjoint(parts):
+        raise StyringskerneError(f"a disposition, citizen or household {_SPLIT}")
+
+
+def check_aligned(
+    before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.uint64]]
+) -> None:
+    """Refuse two snapshots' partitions that hold one disposition, citizen or household in
+    different partitions (its citizen or household changed between them): its items would
+    not be matched."""
+    if not _aligned(before, after):
         raise StyringskerneError(
             "a disposition, citizen or household changed partition between the two snapshots: "
             "its citizen or household differs between them, or it " + _SPLIT

@@ -288,10 +288,12 @@ def _dates(column: Any, *, empty: bool) -> Any:
     """Day numbers of ISO dates or a date column at midnight (``NaT`` where empty)."""
     import pandas as pd  # the caller has a pandas frame, so pandas is there
 
-    missing = column.isna() | (column.astype(str) == "")
+    dated = pd.api.types.is_datetime64_any_dtype(column)
+    # A date column has no empty texts: its days are not written out just to look for one.
+    missing = column.isna() if dated else column.isna() | (column.astype(str) == "")
     if missing.any() and not empty:
         return None
-    if pd.api.types.is_datetime64_any_dtype(column):
+    if dated:
         parsed = column
     else:
         parsed = pd.to_datetime(column.where(~missing, None), format="%Y-%m-%d", errors="coerce")

@@ -165,16 +165,24 @@ def _one_spelling_per_citizen(
     Only distinct labels are looked at, and only those that are not already ``DDMMYY-SSSS``
     go through the CPR pattern, so this costs little beside the sort that made the labels.
     """
-    if labels.dtype.kind != "U":
+    if labels.dtype.kind != "U" or labels.size == 0:
         return labels, codes
-    listed = labels.tolist()
-    spelled = [
+    # A CPR number has ten digits: labels with fewer ASCII digits and no other characters
+    # beyond ASCII (the pattern's \d takes any script's digits) are never one (pseudonyms
+    # such as B-00017) and skip the pattern. Counted on the characters' code points.
+    points = labels.view(np.uint32).reshape(labels.size, -1)
+    digits = ((points >= ord("0")) & (points <= ord("9"))).sum(axis=1)
+    candidates = np.flatnonzero((digits >= 10) | (points > 127).any(axis=1))
+    listed = labels[candidates].tolist()
+    respelled = [
         label if len(label) == 11 and label[6] == "-" else normalise_citizen_id(label)
         for label in listed
     ]
-    if spelled == listed:
+    if respelled == listed:
         return labels, codes
-    merged, remap = np.unique(np.array(spelled), return_inverse=True)
+    spelled = labels.astype(object)
+    spelled[candidates] = respelled
+    merged, remap = np.unique(spelled.astype(str), return_inverse=True)
     return merged, remap.astype(np.int64).ravel()[codes]
 
 
