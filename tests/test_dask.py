@@ -316,3 +316,16 @@ def test_partition_checks_against_sets(before: list[list[int]], after: list[list
     ):
         aligned = all(where[key] == later[key] for key in where.keys() & later.keys())
         assert _aligned(hashed(before), hashed(after)) == aligned
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=14))
+def test_equal_pairs_find_every_row_equal_to_another(rows: list[tuple[int, int]]) -> None:
+    """Against counting by hand: a row is in a pair exactly when another row equals it, and
+    paired rows are equal (runs of two, and longer runs of equal first columns)."""
+    from styringskerne.dask.persons import _equal_pairs
+
+    keys = np.array(rows, dtype=np.uint64).reshape(len(rows), 2)
+    left, right = _equal_pairs(keys)
+    assert all(rows[i] == rows[j] for i, j in zip(left.tolist(), right.tolist(), strict=True))
+    repeated = {index for index, row in enumerate(rows) if rows.count(row) > 1}
+    assert set(left.tolist()) | set(right.tolist()) == repeated

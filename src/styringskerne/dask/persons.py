@@ -180,21 +180,50 @@ def ledger_of(frame: Any) -> DispositionLedger:
 def identities(ledger: DispositionLedger) -> NDArray[np.uint64]:
     """The 128-bit hash (two columns) of each disposition, citizen and household of a ledger;
     the dispositions first, in the order of the ledger's disposition labels."""
-    labels = [
-        f"{name[0]} {label}"
-        for name in ("disposition", "citizen", "household")
-        for label in ledger.groups(name)[1].astype(str).tolist()
-        if label != "" or name != "household"
-    ]
-    if not labels:
-        return np.zeros((0, 2), dtype=np.uint64)
-    return _hashes(np.array(labels, dtype=object))
+    labels = []
+    for name in ("disposition", "citizen", "household"):
+        texts = ledger.groups(name)[1].astype(str)
+        if name == "household":
+            texts = texts[texts != ""]
+        labels.append(np.strings.add(f"{name[0]} ", texts))
+    every = np.concatenate([*labels, np.zeros(0, dtype=str)])
+    return _hashes(every)
+
+
+def _equal_pairs(keys: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Pairs of rows ``(i, j)`` of ``keys`` (two columns) with ``keys[i] == keys[j]``: every
+    row equal to another is in a pair with one of them. Sorted on the first column only;
+    rows in runs of more than two equal first columns (a collision, or a key three times)
+    are sorted on both."""
+    none = np.zeros(0, dtype=np.intp)
+    if keys.shape[0] < 2:
+        return none, none
+    order = np.argsort(keys[:, 0], kind="stable")
+    first = keys[order, 0]
+    tie = np.r_[False, first[1:] == first[:-1], False]
+    starts = np.flatnonzero(tie[1:] & ~tie[:-1])  # a run of equal first columns begins
+    ends = np.flatnonzero(~tie[1:] & tie[:-1])  # … and ends (exclusive)
+    if not starts.size:
+        return none, none
+    length = ends - starts + 1
+    pair = starts[length == 2]
+    left, right = order[pair], order[pair + 1]
+    same = keys[left, 1] == keys[right, 1]
+    lefts, rights = [left[same]], [right[same]]
+    longer = np.flatnonzero(length > 2)
+    if longer.size:
+        rows = np.concatenate([order[starts[k] : ends[k] + 1] for k in longer.tolist()])
+        inner = rows[np.lexsort((keys[rows, 1], keys[rows, 0]))]
+        equal = (keys[inner[1:]] == keys[inner[:-1]]).all(axis=1)
+        lefts.append(inner[:-1][equal])
+        rights.append(inner[1:][equal])
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 def _disjoint(parts: Sequence[NDArray[np.uint64]]) -> bool:
     """Whether no key is in two partitions (each partition's keys distinct)."""
     every = np.concatenate([*parts, np.zeros((0, 2), dtype=np.uint64)])
-    return bool(every.shape[0] == 0 or np.unique(every, axis=0).shape[0] == every.shape[0])
+    return _equal_pairs(every)[0].size == 0
 
 
 def _aligned(before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.uint64]]) -> bool:
@@ -206,12 +235,8 @@ def _aligned(before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.ui
         + [np.full(part.shape[0], index) for index, part in enumerate(after)]
         + [np.zeros(0, dtype=np.int64)]
     )
-    if keys.shape[0] < 2:
-        return True
-    order = np.lexsort((keys[:, 1], keys[:, 0]))
-    keys, where = keys[order], where[order]
-    same = (keys[1:] == keys[:-1]).all(axis=1)
-    return not bool((same & (where[1:] != where[:-1])).any())
+    left, right = _equal_pairs(keys)
+    return not bool((where[left] != where[right]).any())
 
 
 def check_disjoint(parts: Sequence[NDArray[np.uint64]]) -> None:

@@ -843,31 +843,51 @@ def explanation_from_parts(
 
 
 def _refund_items(previous: Forecast, current: Forecast) -> list[ChangeItem]:
-    """One ``refund`` item per person (household) and sub-area whose refund changed."""
+    """One ``refund`` item per person (household) and sub-area whose refund changed, in the
+    order of (person, sub-area)."""
     if previous.state_refund is None or current.state_refund is None:
         return []
-    before = previous.state_refund.by_unit_and_sub_area
-    after = current.state_refund.by_unit_and_sub_area
+    refunds = (previous.state_refund, current.state_refund)
+    sides = [refund.by_unit_and_sub_area for refund in refunds]
+    units = np.concatenate(
+        [np.array(side.unit_labels, dtype=str)[side.unit_codes] for side in sides]
+        + [np.zeros(0, dtype=str)]
+    )
+    areas = np.concatenate(
+        [np.array(side.sub_area_names, dtype=str)[side.sub_area_codes] for side in sides]
+        + [np.zeros(0, dtype=str)]
+    )
+    # The change per (unit, sub-area): the current parts minus the previous.
+    signed = np.concatenate([-sides[0].amounts, sides[1].amounts]).astype(np.int64)
+    if not signed.size:
+        return []
+    unit_names, unit_codes = np.unique(units, return_inverse=True)
+    area_names, area_codes = np.unique(areas, return_inverse=True)
+    keys, pair = np.unique(
+        unit_codes.ravel().astype(np.int64) * area_names.size + area_codes.ravel(),
+        return_inverse=True,
+    )
+    grown = group_sum(pair.ravel(), signed, keys.size)
     households = {
         unit
-        for refund in (previous.state_refund, current.state_refund)
+        for refund in refunds
         for unit, household in zip(refund.units, refund.households, strict=True)
         if household
     }
     items = []
-    for unit, sub_area in sorted(set(before) | set(after)):
-        grown = after.get((unit, sub_area), Money(0)) - before.get((unit, sub_area), Money(0))
-        if grown:
-            household = unit in households
-            items.append(
-                ChangeItem(
-                    sub_area=sub_area,
-                    reason="refund",
-                    amount=-grown,
-                    citizen_id=None if household else unit,
-                    label=f"household {unit}" if household else "state refund (§ 176)",
-                )
+    for key in np.flatnonzero(grown).tolist():
+        unit_code, area_code = divmod(int(keys[key]), area_names.size)
+        unit = str(unit_names[unit_code])
+        household = unit in households
+        items.append(
+            ChangeItem(
+                sub_area=str(area_names[area_code]),
+                reason="refund",
+                amount=Money(-int(grown[key])),
+                citizen_id=None if household else unit,
+                label=f"household {unit}" if household else "state refund (§ 176)",
             )
+        )
     return items
 
 

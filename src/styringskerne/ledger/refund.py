@@ -37,7 +37,6 @@ library reckons it, rule by rule:
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -335,48 +334,54 @@ class StateRefund:
         first = given[0]
         if any((p.year, p.as_of, p.rule) != (first.year, first.as_of, first.rule) for p in given):
             raise StyringskerneError("refunds to merge must be for one year, date and rule")
-        keyed = [
-            (not household, unit, index, row)
-            for index, part in enumerate(given)
-            for row, (unit, household) in enumerate(zip(part.units, part.households, strict=True))
-        ]
-        keyed.sort()
-        for before, after in itertools.pairwise(keyed):
-            if before[:2] == after[:2]:
-                kind = "citizen" if before[0] else "household"
-                raise StyringskerneError(
-                    f"{kind} {mask_text(before[1])!r} is in parts {before[2] + 1} and "
-                    f"{after[2] + 1}: its spend would be split; keep each citizen and household "
-                    "in one part"
-                )
-        position = {(index, row): new for new, (_, _, index, row) in enumerate(keyed)}
-        units = tuple(unit for _, unit, _, _ in keyed)
+        # Households first, then citizens, each by label: the order of one reckoning.
+        labels = np.concatenate([np.array(p.units, dtype=str) for p in given] + [_NO_TEXT])
+        household = np.concatenate([np.array(p.households, dtype=bool) for p in given])
+        part_of = np.repeat(np.arange(len(given)), [len(p.units) for p in given])
+        order = np.lexsort((labels, ~household)) if labels.size else np.zeros(0, dtype=np.intp)
+        twice = np.flatnonzero(
+            (labels[order][1:] == labels[order][:-1])
+            & (household[order][1:] == household[order][:-1])
+        )
+        if twice.size:
+            first, second = order[twice[0]], order[twice[0] + 1]
+            kind = "household" if household[first] else "citizen"
+            raise StyringskerneError(
+                f"{kind} {mask_text(str(labels[first]))!r} is in parts {part_of[first] + 1} and "
+                f"{part_of[second] + 1}: its spend would be split; keep each citizen and household "
+                "in one part"
+            )
+        position = np.empty(labels.size, dtype=np.int64)
+        position[order] = np.arange(labels.size)
+        units = tuple(labels[order].tolist())
 
         def column(name: str) -> NDArray[np.int64]:
-            values = np.zeros(len(keyed), dtype=np.int64)
-            for index, part in enumerate(given):
-                rows = [position[index, row] for row in range(len(part.units))]
-                values[rows] = getattr(part, name)
-            return values
+            values = np.concatenate([getattr(p, name) for p in given] + [np.zeros(0, np.int64)])
+            return values[order].astype(np.int64)
 
         areas = sorted(
             {name for part in given for name in part.by_unit_and_sub_area.sub_area_names}
         )
-        area_position = {name: code for code, name in enumerate(areas)}
-        pairs = sorted(
-            (
-                position[index, int(unit)],
-                area_position[part.by_unit_and_sub_area.sub_area_names[area]],
-                int(amount),
-            )
-            for index, part in enumerate(given)
-            for unit, area, amount in zip(
-                part.by_unit_and_sub_area.unit_codes.tolist(),
-                part.by_unit_and_sub_area.sub_area_codes.tolist(),
-                part.by_unit_and_sub_area.amounts.tolist(),
-                strict=True,
-            )
+        offsets = np.cumsum([0] + [len(p.units) for p in given])
+        pair_units = np.concatenate(
+            [position[offsets[i] + p.by_unit_and_sub_area.unit_codes] for i, p in enumerate(given)]
+            + [np.zeros(0, np.int64)]
         )
+        pair_areas = np.concatenate(
+            [
+                np.searchsorted(
+                    np.array(areas, dtype=str),
+                    np.array(p.by_unit_and_sub_area.sub_area_names, dtype=str),
+                )[p.by_unit_and_sub_area.sub_area_codes]
+                for p in given
+                if p.by_unit_and_sub_area.sub_area_names
+            ]
+            + [np.zeros(0, np.int64)]
+        ).astype(np.int64)
+        amounts = np.concatenate(
+            [p.by_unit_and_sub_area.amounts for p in given] + [np.zeros(0, np.int64)]
+        )
+        pairs = np.lexsort((pair_areas, pair_units))
         by_area: dict[str, int] = {}
         for part in given:
             for name, amount in part.by_sub_area.items():
@@ -386,20 +391,20 @@ class StateRefund:
             as_of=first.as_of,
             rule=first.rule,
             units=units,
-            households=tuple(not citizen for citizen, _, _, _ in keyed),
+            households=tuple(household[order].tolist()),
             spend=column("spend"),
             to_date=column("to_date"),
             for_year=column("for_year"),
             by_sub_area=MappingProxyType({name: Money(by_area[name]) for name in sorted(by_area)}),
             by_unit_and_sub_area=RefundParts(
-                unit_codes=np.array([unit for unit, _, _ in pairs], dtype=np.int64),
-                sub_area_codes=np.array([area for _, area, _ in pairs], dtype=np.int64),
-                amounts=np.array([amount for _, _, amount in pairs], dtype=np.int64),
+                unit_codes=pair_units[pairs],
+                sub_area_codes=pair_areas[pairs],
+                amounts=amounts[pairs].astype(np.int64),
                 unit_labels=units,
                 sub_area_names=tuple(areas),
             ),
-            unknown_age=tuple(sorted(name for p in given for name in p.unknown_age)),
-            after_67=tuple(sorted(name for p in given for name in p.after_67)),
+            unknown_age=_sorted_names(p.unknown_age for p in given),
+            after_67=_sorted_names(p.after_67 for p in given),
             services_not_in_catalogue=tuple(
                 sorted({name for p in given for name in p.services_not_in_catalogue})
             ),
@@ -500,6 +505,15 @@ class StateRefund:
     def to_arrow(self, *, show_cpr: bool = False) -> Any:
         """A ``pyarrow.Table`` of :meth:`to_columns`."""
         return arrow_table(self.to_columns(show_cpr=show_cpr))
+
+
+_NO_TEXT: Final = np.zeros(0, dtype=str)
+
+
+def _sorted_names(groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The names of all the groups, sorted."""
+    every = np.concatenate([np.array(group, dtype=str) for group in groups] + [_NO_TEXT])
+    return tuple(np.sort(every).tolist())
 
 
 @masked_repr
