@@ -47,10 +47,10 @@ _HASH_KEYS: Final = ("styringskerne-01", "styringskerne-02")
 _WIDTH: Final = 64
 """Texts up to this many characters are hashed by their code points in whole columns."""
 _SPLIT: Final = (
-    "lies in two partitions after the shuffle by household and citizen: its rows disagree on "
-    "citizen or household, or a citizen is written in two spellings (DDMMYYSSSS and "
-    "DDMMYY-SSSS); write each citizen in one spelling and give every row of a disposition the "
-    "same citizen and household"
+    "lies in two partitions once the rows are gathered by household and citizen: its rows "
+    "disagree on citizen or household, or a citizen is written in two spellings (DDMMYYSSSS "
+    "and DDMMYY-SSSS); write each citizen in one spelling and give every row of a disposition "
+    "the same citizen and household"
 )
 
 
