@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from styringskerne.engine.labels import CodedLabels
 from styringskerne.io.arrow_split import split_plain_text
+from styringskerne.ledger.ledger import _sorted_labels
 
 pytest.importorskip("pyarrow")
 
@@ -72,7 +73,7 @@ def test_a_last_line_without_a_line_break_is_a_record() -> None:
     texts=st.lists(st.sampled_from(["", "a", "b", "B", "ab", "æ", " a"]), min_size=1),
     data=st.data(),
 )
-def test_coded_labels_sorted_are_numpy_uniques_numbering(
+def test_coded_labels_sorted_by_the_ledger_are_numpy_uniques_numbering(
     texts: list[str], data: st.DataObject
 ) -> None:
     codes = data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=20))
@@ -80,7 +81,7 @@ def test_coded_labels_sorted_are_numpy_uniques_numbering(
     values = np.array([texts[code] for code in codes], dtype=str)
     assert column.values().tolist() == values.tolist()
     assert column.take(np.arange(len(codes)) % 2 == 0).values().tolist() == values[::2].tolist()
-    ordered = column.sorted()
+    ordered = _sorted_labels(column)
     expected_texts, expected_codes = np.unique(values, return_inverse=True)
     assert ordered.texts.tolist() == expected_texts.tolist()  # texts no row has are dropped
     assert ordered.codes.tolist() == expected_codes.ravel().tolist()

@@ -4,6 +4,7 @@ worker processes and on the default scheduler, from Parquet on disk."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -20,7 +21,7 @@ from styringskerne.dask import DaskLedger, DaskSnapshot
 from styringskerne.dask import explain_change as dask_explain
 from styringskerne.dask import make_forecast as dask_forecast
 from styringskerne.examples import example_municipality
-from styringskerne.forecast.explanation import explain_change
+from styringskerne.forecast.explanation import ChangeExplanation, explain_change
 from styringskerne.forecast.forecast import DemandPool, Estimate, Snapshot, make_forecast
 from styringskerne.io.csv import write_dispositions
 from tests.test_forecast_parts import AS_OF, DRAWN, RULE, national_rows, same_refund
@@ -168,21 +169,30 @@ def month_later(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([later, new], ignore_index=True)
 
 
+LATER = dt.date(2024, 9, 30)
+
+
+@functools.cache
+def explained_in_memory() -> ChangeExplanation:
+    """The in-memory explanation of :func:`month_later`, the expectation of the Dask tests."""
+    before, after = national_rows(), month_later(national_rows())
+    return explain_change(
+        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(before), **ASSUMPTIONS),
+        Snapshot(as_of=LATER, ledger=DispositionLedger.from_pandas(after), **ASSUMPTIONS),
+        **OPTIONS,
+    )
+
+
 @pytest.mark.slow
 def test_the_change_explained_on_a_local_cluster_equals_the_explanation(cluster: object) -> None:
     """Two month-end snapshots on Dask explain the change item for item as in memory."""
     before, after = national_rows(), month_later(national_rows())
-    later = dt.date(2024, 9, 30)
-    want = explain_change(
-        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(before), **ASSUMPTIONS),
-        Snapshot(as_of=later, ledger=DispositionLedger.from_pandas(after), **ASSUMPTIONS),
-        **OPTIONS,
-    )
+    want = explained_in_memory()
     on_dask = [
         DaskSnapshot.of(
             DaskLedger.from_dataframe(dd.from_pandas(rows, npartitions=parts)), day, **ASSUMPTIONS
         )
-        for rows, day, parts in ((before, AS_OF, 3), (after, later, 2))
+        for rows, day, parts in ((before, AS_OF, 3), (after, LATER, 2))
     ]
     got = dask_explain(on_dask[0], on_dask[1], **OPTIONS)
     assert got.to_dict() == want.to_dict()
@@ -248,15 +258,10 @@ def test_frames_gathered_by_person_are_not_shuffled(cluster: object) -> None:
     from styringskerne.dask import persons
 
     before, after = national_rows(), month_later(national_rows())
-    later = dt.date(2024, 9, 30)
-    want = explain_change(
-        Snapshot(as_of=AS_OF, ledger=DispositionLedger.from_pandas(before), **ASSUMPTIONS),
-        Snapshot(as_of=later, ledger=DispositionLedger.from_pandas(after), **ASSUMPTIONS),
-        **OPTIONS,
-    )
+    want = explained_in_memory()
     on_dask = [
         DaskSnapshot.of(DaskLedger.from_dataframe(by_persons(rows, 3)), day, **ASSUMPTIONS)
-        for rows, day in ((before, AS_OF), (after, later))
+        for rows, day in ((before, AS_OF), (after, LATER))
     ]
     with (
         mock.patch.object(persons, "by_person", side_effect=AssertionError("shuffled")),
@@ -272,7 +277,7 @@ def test_frames_gathered_by_person_are_not_shuffled(cluster: object) -> None:
     memory = DispositionLedger.from_pandas(after)
     assert (
         forecast.to_dict()
-        == make_forecast(Snapshot(as_of=later, ledger=memory, **ASSUMPTIONS), **OPTIONS).to_dict()
+        == make_forecast(Snapshot(as_of=LATER, ledger=memory, **ASSUMPTIONS), **OPTIONS).to_dict()
     )
     assert np.array_equal(monthly.values, memory.monthly(2024, by="account").values)
 

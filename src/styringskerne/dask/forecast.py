@@ -37,7 +37,12 @@ from styringskerne.forecast.explanation import (
     disposition_items,
     explanation_from_parts,
 )
-from styringskerne.forecast.forecast import Forecast, Snapshot, forecast_from_parts
+from styringskerne.forecast.forecast import (
+    Forecast,
+    Snapshot,
+    forecast_from_parts,
+    parts_options,
+)
 from styringskerne.forecast.ledger_parts import LedgerForecastParts
 from styringskerne.forecast.transitions import ColourRule
 from styringskerne.ledger.ledger import DispositionLedger
@@ -86,16 +91,7 @@ class DaskSnapshot:
         self, year: int, sub_areas: Mapping[str, str] | None, refund: RefundRule | None
     ) -> dict[str, Any]:
         """The keywords of :meth:`LedgerForecastParts.of` for this snapshot."""
-        pool = self.assumptions.demand_pool
-        return {
-            "year": year,
-            "as_of": self.as_of,
-            "sub_areas": None if sub_areas is None else dict(sub_areas),
-            "elderly_age": self.assumptions.elderly_age,
-            "birth_dates": dict(self.assumptions.birth_dates),
-            "pool_drawn": () if pool is None else pool.drawn,
-            "refund": refund,
-        }
+        return parts_options(self.assumptions, year, sub_areas=sub_areas, refund=refund)
 
 
 def make_forecast(

@@ -28,11 +28,8 @@ class CodedLabels:
     Examples:
         >>> import numpy as np
         >>> column = CodedLabels(np.array(["b", "a", "b", "c"]), np.array([0, 1, 2, 0]))
-        >>> column.values().tolist()
-        ['b', 'a', 'b', 'b']
-        >>> sorted_column = column.sorted()
-        >>> sorted_column.texts.tolist(), sorted_column.codes.tolist()
-        (['a', 'b'], [1, 0, 1, 1])
+        >>> column.values().tolist(), column.take(np.array([1, 2])).values().tolist()
+        (['b', 'a', 'b', 'b'], ['a', 'b'])
     """
 
     texts: NDArray[Any] = attrs.field(repr=False)
@@ -51,15 +48,3 @@ class CodedLabels:
     def take(self, rows: NDArray[Any]) -> CodedLabels:
         """The labels of some rows (an index array or a mask), sharing the texts."""
         return CodedLabels(self.texts, self.codes[rows])
-
-    def sorted(self) -> CodedLabels:
-        """The same rows over the distinct texts of the rows in sorted order, as
-        :func:`numpy.unique` would number the whole column: codes are equal exactly where
-        the texts are, and a text no row has is dropped."""
-        used = np.zeros(self.texts.size, dtype=bool)
-        used[self.codes] = True
-        kept = np.flatnonzero(used)
-        texts, inverse = np.unique(self.texts[kept], return_inverse=True)
-        position = np.zeros(self.texts.size, dtype=np.int64)
-        position[kept] = inverse.ravel()
-        return CodedLabels(texts, position[self.codes])

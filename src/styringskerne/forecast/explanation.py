@@ -54,7 +54,12 @@ from styringskerne.core.masking import mask_data, masked_repr
 from styringskerne.core.money import Money, to_money_mapping
 from styringskerne.core.tabular import arrow_table, pandas_frame
 from styringskerne.engine import build_segment_columns, group_sum, interval_costs
-from styringskerne.forecast.forecast import Forecast, Snapshot, forecast_from_parts
+from styringskerne.forecast.forecast import (
+    Forecast,
+    Snapshot,
+    forecast_from_parts,
+    parts_options,
+)
 from styringskerne.forecast.ledger_parts import LedgerForecastParts
 from styringskerne.forecast.transitions import ColourRule, youth_amounts
 from styringskerne.ledger.ledger import DispositionLedger
@@ -736,14 +741,7 @@ def explain_change(
     year = current.as_of.year if year is None else year
     parts = [
         LedgerForecastParts.of(
-            snapshot.ledger,
-            year=year,
-            as_of=snapshot.as_of,
-            sub_areas=sub_areas,
-            elderly_age=snapshot.elderly_age,
-            birth_dates=snapshot.birth_dates,
-            pool_drawn=() if snapshot.demand_pool is None else snapshot.demand_pool.drawn,
-            refund=refund,
+            snapshot.ledger, **parts_options(snapshot, year, sub_areas=sub_areas, refund=refund)
         )
         for snapshot in (previous, current)
     ]

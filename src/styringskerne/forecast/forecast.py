@@ -59,6 +59,7 @@ __all__ = [
     "forecast_from_parts",
     "forecast_series",
     "make_forecast",
+    "parts_options",
 ]
 
 LineKind = Literal[
@@ -627,16 +628,8 @@ def make_forecast(
         (Money.of('285030.57'), Money.of('-14969.43'))
     """
     year = snapshot.as_of.year if year is None else year
-    pool = snapshot.demand_pool
     parts = LedgerForecastParts.of(
-        snapshot.ledger,
-        year=year,
-        as_of=snapshot.as_of,
-        sub_areas=sub_areas,
-        elderly_age=snapshot.elderly_age,
-        birth_dates=snapshot.birth_dates,
-        pool_drawn=() if pool is None else pool.drawn,
-        refund=refund,
+        snapshot.ledger, **parts_options(snapshot, year, sub_areas=sub_areas, refund=refund)
     )
     return forecast_from_parts(
         snapshot,
@@ -646,6 +639,29 @@ def make_forecast(
         colour_rule=colour_rule,
         catalogue=catalogue,
     )
+
+
+def parts_options(
+    snapshot: Snapshot,
+    year: int,
+    *,
+    sub_areas: Mapping[str, str] | None = None,
+    refund: RefundRule | None = None,
+) -> dict[str, Any]:
+    """The keywords of :meth:`LedgerForecastParts.of
+    <styringskerne.forecast.ledger_parts.LedgerForecastParts.of>` for a snapshot's forecast
+    of ``year``: its date, age of the move to the elderly area, birth dates and the
+    dispositions drawn on its demand pool (plain values, to send to a worker)."""
+    pool = snapshot.demand_pool
+    return {
+        "year": year,
+        "as_of": snapshot.as_of,
+        "sub_areas": None if sub_areas is None else dict(sub_areas),
+        "elderly_age": snapshot.elderly_age,
+        "birth_dates": dict(snapshot.birth_dates),
+        "pool_drawn": () if pool is None else pool.drawn,
+        "refund": refund,
+    }
 
 
 def forecast_from_parts(
