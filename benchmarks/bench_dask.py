@@ -135,8 +135,10 @@ def on_dask(paths: tuple[Path, Path], rule: Any) -> tuple[dict[str, float], dict
     from styringskerne.dask import DaskLedger, DaskSnapshot, explain_change, make_forecast
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                     dashboard_address=None, memory_limit="10GiB") as cluster,
+        # No fixed port for the scheduler's HTTP server: another cluster may be running.
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                     scheduler_kwargs={"dashboard_address": ":0"},
+                     memory_limit="10GiB") as cluster,
         Client(cluster) as client,
     ):  # fmt: skip
         ledgers = [DaskLedger.from_dataframe(dd.read_parquet(path)) for path in paths]

@@ -47,7 +47,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DispositionLe
 def cluster() -> Iterator[object]:
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},  # no fixed port: runs side by side
         ) as local,
         distributed.Client(local) as client,
     ):

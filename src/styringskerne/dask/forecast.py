@@ -32,11 +32,9 @@ from styringskerne.dask.persons import (
     identities,
     ledger_of,
 )
-from styringskerne.forecast.explanation import (
-    ChangeExplanation,
-    disposition_items,
-    explanation_from_parts,
-)
+from styringskerne.forecast.change_items import ChangeItems
+from styringskerne.forecast.disposition_changes import PlacedItems, disposition_items
+from styringskerne.forecast.explanation import ChangeExplanation, explanation_from_parts
 from styringskerne.forecast.forecast import (
     Forecast,
     Snapshot,
@@ -194,7 +192,7 @@ def _change_part(
     options: Sequence[dict[str, Any]],
     year: int,
     sub_areas: Mapping[str, str] | None,
-) -> tuple[tuple[LedgerForecastParts, ...], list[Any], tuple[Any, ...]]:
+) -> tuple[tuple[LedgerForecastParts, ...], PlacedItems, tuple[Any, ...]]:
     """One partition pair's forecast lines, its dispositions' items in place, and hashes."""
     ledgers = (ledger_of(before), ledger_of(after))
     parts = tuple(
@@ -208,9 +206,9 @@ def _change_part(
 
 
 def _merged_change(
-    results: Sequence[tuple[tuple[LedgerForecastParts, ...], list[Any], tuple[Any, ...]]],
+    results: Sequence[tuple[tuple[LedgerForecastParts, ...], PlacedItems, tuple[Any, ...]]],
     options: Sequence[dict[str, Any]],
-) -> tuple[tuple[LedgerForecastParts, LedgerForecastParts], list[Any]]:
+) -> tuple[tuple[LedgerForecastParts, LedgerForecastParts], ChangeItems]:
     hashes = [[result[2][side] for result in results] for side in (0, 1)]
     for side in hashes:
         check_disjoint(side)
@@ -224,5 +222,4 @@ def _merged_change(
         )
         for side in (0, 1)
     )
-    items = sorted((item for result in results for item in result[1]), key=lambda pair: pair[0])
-    return (merged[0], merged[1]), [item for _, item in items]
+    return (merged[0], merged[1]), PlacedItems.in_order([result[1] for result in results])

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
+import numpy as np
 
 from styringskerne.budget.variance import Variance
 from styringskerne.core.calendar import from_day_number
@@ -576,32 +577,28 @@ def change_summary(
     sign = -1 if overspend_negative else 1
     labels = labels or {}
     floor = None if citizens_from is None else abs(Money.of(citizens_from))
+    items = change.items
+    refunds = items.with_reason("refund")
     order = list(lines) if lines is not None else sorted(change.sub_area_changes)
-    for item in change.items:
-        if item.reason != "refund" and item.sub_area not in order:
-            order.append(item.sub_area)
+    order += [name for name in items.take(~refunds).sub_area_names() if name not in order]
     rows: list[tuple[Cell, ...]] = []
     if previous_total is not None:
         rows.append(("Previous forecast", Money.of(previous_total)))
     if current_total is not None:
         rows.append(("This forecast", Money.of(current_total)))
     rows.append(("Change of the forecast", change.total_change * sign))
-    refund = Money.total(item.amount for item in change.items if item.reason == "refund")
     number = 0
     for name in order:
-        items = [item for item in change.items if item.sub_area == name and item.reason != "refund"]
-        single = [
-            item
-            for item in items
-            if floor is not None and item.citizen_id is not None and abs(item.amount) >= floor
-        ]
-        rest = Money.total(item.amount for item in items if item not in single)
-        rows.append((labels.get(name, name), rest * sign))
-        for item in single:
+        mine = items.take(np.flatnonzero(items.in_sub_area(name) & ~refunds))
+        single = np.zeros(len(mine), dtype=bool)
+        if floor is not None:
+            single = (np.abs(mine.amount_ore) >= floor.ore) & (mine.citizen_id.codes >= 0)
+        rows.append((labels.get(name, name), mine.take(~single).total() * sign))
+        for item in mine.take(np.flatnonzero(single)):
             number += 1
             rows.append((f"Citizen {number}", item.amount * sign))
-    if refund or any(item.reason == "refund" for item in change.items):
-        rows.append(("Very expensive single cases (§ 176)", refund * sign))
+    if refunds.any():
+        rows.append(("Very expensive single cases (§ 176)", items.take(refunds).total() * sign))
     rows.append(("Changes in all", change.explained * sign))
     rows.append(("Unexplained", change.residual))
     return Report(
