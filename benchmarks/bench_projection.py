@@ -14,6 +14,10 @@ times, as the median of several runs, with peak traced memory of one run:
 Baselines, measured in the same run on a 10.000-row sample and scaled linearly to the full
 size, compute the same monthly totals by account: a naive pure-Python loop over days, and the
 pandas approach a notebook user would write (``date_range`` + ``explode`` + ``groupby``).
+
+With ``--scaling 10000,100000,1000000,5000000`` it instead times the same steps at each size
+(median of ``--repeats``; the time per segment and ``monthly``'s ratio to the numpy floor at that
+size, with the peak traced memory of construction and of ``monthly``): the scaling curve.
 """
 
 from __future__ import annotations
@@ -182,13 +186,46 @@ def pandas_monthly(columns: dict[str, Any]) -> Any:
     return days.groupby(["account", days["day"].dt.month])["cost"].sum()
 
 
+def scaling(sizes: list[int], repeats: int) -> None:
+    """The scaling curve: every step at each size, per segment, and against the floor."""
+    print(f"styringskerne scaling curve: {', '.join(f'{n:,}' for n in sizes)} segments, "
+          f"median of {repeats} runs")  # fmt: skip
+    header = ("segments", "build s", "monthly s", "daily s", "as_of s", "µs/seg build",
+              "µs/seg monthly", "monthly÷floor", "MiB build", "MiB monthly")  # fmt: skip
+    print("".join(f"{name:>15}" for name in header))
+    for rows in sizes:
+        columns = synthetic_columns(rows)
+        build_time, ledger = timed(lambda c=columns: DispositionLedger.from_arrays(**c), repeats)
+        monthly_time, _ = timed(lambda led=ledger: led.monthly(YEAR, by="account"), repeats)
+        daily_time, _ = timed(
+            lambda led=ledger: led.daily(dt.date(2021, 1, 1), dt.date(2025, 12, 31), by="account"),
+            repeats,
+        )
+        as_of_time, _ = timed(
+            lambda led=ledger: led.as_of(dt.date(YEAR, 6, 30)).by("citizen").to_numpy(), repeats
+        )
+        inputs = floor_inputs(columns)
+        floor_time, _ = timed(lambda i=inputs: numpy_floor_monthly(i), repeats)
+        build_peak = peak_memory(lambda c=columns: DispositionLedger.from_arrays(**c))
+        monthly_peak = peak_memory(lambda led=ledger: led.monthly(YEAR, by="account"))
+        cells = (f"{rows:,}", f"{build_time:.3f}", f"{monthly_time:.3f}", f"{daily_time:.3f}",
+                 f"{as_of_time:.3f}", f"{build_time / rows * 1e6:.3f}",
+                 f"{monthly_time / rows * 1e6:.3f}", f"{monthly_time / floor_time:.1f}",
+                 f"{build_peak / 2**20:.0f}", f"{monthly_peak / 2**20:.0f}")  # fmt: skip
+        print("".join(f"{cell:>15}" for cell in cells), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--scaling", type=str, default="", help="sizes, e.g. 10000,100000")
     arguments = parser.parse_args()
     rows, sample, repeats = arguments.rows, arguments.sample, arguments.repeats
+    if arguments.scaling:
+        scaling([int(size) for size in arguments.scaling.split(",")], repeats)
+        return
 
     columns = synthetic_columns(rows)
     build = lambda: DispositionLedger.from_arrays(**columns)  # noqa: E731

@@ -304,11 +304,23 @@ def test_person_hashes_are_equal_exactly_for_equal_texts(texts: list[str]) -> No
 @given(
     before=st.lists(st.lists(st.integers(0, 9), max_size=5), max_size=4),
     after=st.lists(st.lists(st.integers(0, 9), max_size=5), max_size=4),
+    buckets=st.integers(1, 5),
 )
-def test_partition_checks_against_sets(before: list[list[int]], after: list[list[int]]) -> None:
+def test_partition_checks_against_sets(
+    before: list[list[int]], after: list[list[int]], buckets: int
+) -> None:
     """Disjoint: no key in two partitions; aligned: a key in both sides is in the same
-    partition of each — against the rule written with Python sets."""
-    from styringskerne.dask.persons import _aligned, _disjoint, _hashes
+    partition of each — against the rule written with Python sets; and the same answers
+    bucket by bucket (how the Dask forecast checks them, a task per bucket)."""
+    from styringskerne.dask.persons import _aligned, _disjoint, _hashes, bucketed
+
+    def in_buckets(parts: list[NDArray[np.uint64]]) -> list[list[NDArray[np.uint64]]]:
+        split = [bucketed(part, buckets) for part in parts]
+        for part, pieces in zip(parts, split, strict=True):  # every key in exactly one bucket
+            assert sorted(map(tuple, np.concatenate([*pieces, part[:0]]).tolist())) == sorted(
+                map(tuple, part.tolist())
+            )
+        return [[pieces[bucket] for pieces in split] for bucket in range(buckets)]
 
     def hashed(parts: list[list[int]]) -> list[NDArray[np.uint64]]:
         return [_hashes(np.array([f"k{key}" for key in sorted(set(part))], dtype=object))
@@ -320,11 +332,14 @@ def test_partition_checks_against_sets(before: list[list[int]], after: list[list
         not set(first) & set(second) for i, first in enumerate(before) for second in before[i + 1 :]
     )
     assert _disjoint(hashed(before)) == disjoint
+    assert all(_disjoint(bucket) for bucket in in_buckets(hashed(before))) == disjoint
     if disjoint and all(
         not set(first) & set(second) for i, first in enumerate(after) for second in after[i + 1 :]
     ):
         aligned = all(where[key] == later[key] for key in where.keys() & later.keys())
         assert _aligned(hashed(before), hashed(after)) == aligned
+        pairs = zip(in_buckets(hashed(before)), in_buckets(hashed(after)), strict=True)
+        assert all(_aligned(left, right) for left, right in pairs) == aligned
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=14))

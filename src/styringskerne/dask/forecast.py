@@ -9,7 +9,9 @@ for one ledger of all the rows, to the øre and item for item. The rows are gath
 (:mod:`styringskerne.dask.persons`); each partition reckons its lines
 (:class:`~styringskerne.forecast.ledger_parts.LedgerForecastParts`) and, for an explanation,
 its dispositions' items against the same persons' partition of the other snapshot; the
-results are added up and put in order on the client.
+results are added up and put in order by one task, while the check that no disposition or
+person lies in two partitions runs bucket by bucket in tasks of its own
+(:func:`~styringskerne.dask.persons.bucketed`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import MoneyLike
 from styringskerne.dask.ledger import DaskLedger, dask_module
 from styringskerne.dask.persons import (
+    CHECK_BUCKETS,
+    bucketed,
     check_aligned,
     check_disjoint,
     gathered_by_person,
@@ -115,8 +119,17 @@ def make_forecast(
     options = snapshot.options(year, sub_areas, refund)
     dask = dask_module()
     (frame,) = gathered_by_person([snapshot.ledger.frame])
-    results = [dask.delayed(_forecast_part)(part, options) for part in frame.to_delayed()]
-    parts = dask.delayed(_merged_forecast)(results, options).compute()
+    pieces = frame.to_delayed()
+    buckets = _bucket_count(len(pieces))
+    results = [
+        dask.delayed(_forecast_part, nout=1 + buckets)(piece, options, buckets) for piece in pieces
+    ]
+    checks = [
+        dask.delayed(check_disjoint)([result[1 + bucket] for result in results])
+        for bucket in range(buckets)
+    ]
+    merged = dask.delayed(_merged_forecast)([result[0] for result in results], options)
+    parts, *_ = dask.compute(merged, *checks)
     return forecast_from_parts(
         snapshot.assumptions,
         parts,
@@ -142,8 +155,9 @@ def explain_change(
     snapshots of all the dispositions, item for item.
 
     Both snapshots are gathered by person into the same partitions, so each partition
-    explains its persons' dispositions against their own earlier state; only the lines, the
-    items and 128-bit hashes of the dispositions and persons travel to the client.
+    explains its persons' dispositions against their own earlier state; only the lines and the
+    items travel to the task that merges them, and the 128-bit hashes of the dispositions
+    and persons, in buckets, to the tasks that check them.
 
     Raises:
         StyringskerneError: when a disposition, citizen or household would lie in two
@@ -155,12 +169,26 @@ def explain_change(
     options = [snapshot.options(year, sub_areas, refund) for snapshot in (previous, current)]
     dask = dask_module()
     before, after = gathered_by_person([previous.ledger.frame, current.ledger.frame])
+    pairs = list(zip(before.to_delayed(), after.to_delayed(), strict=True))
+    buckets = _bucket_count(len(pairs))
     results = [
-        dask.delayed(_change_part)(left, right, options, year, sub_areas)
-        for left, right in zip(before.to_delayed(), after.to_delayed(), strict=True)
+        dask.delayed(_change_part, nout=2 + 2 * buckets)(
+            left, right, options=options, year=year, sub_areas=sub_areas, buckets=buckets
+        )
+        for left, right in pairs
     ]
-    merged = dask.delayed(_merged_change)(results, options).compute()
-    parts, items = merged
+    # Bucket b of a snapshot's hashes is entry 2 + b (before) and 2 + buckets + b (after).
+    checks = [
+        dask.delayed(_check_change_bucket)(
+            [result[2 + bucket] for result in results],
+            [result[2 + buckets + bucket] for result in results],
+        )
+        for bucket in range(buckets)
+    ]
+    merged = dask.delayed(_merged_change)(
+        [result[0] for result in results], [result[1] for result in results], options
+    )
+    (parts, items), *_ = dask.compute(merged, *checks)
     return explanation_from_parts(
         previous.assumptions,
         current.assumptions,
@@ -172,28 +200,37 @@ def explain_change(
     )
 
 
-def _forecast_part(frame: Any, options: dict[str, Any]) -> tuple[LedgerForecastParts, Any]:
-    """One partition's forecast lines and the hashes of its dispositions and persons."""
+def _bucket_count(partitions: int) -> int:
+    """How many buckets the hashes are checked in: one per partition, at most
+    :data:`~styringskerne.dask.persons.CHECK_BUCKETS`."""
+    return max(1, min(partitions, CHECK_BUCKETS))
+
+
+def _forecast_part(frame: Any, options: dict[str, Any], buckets: int) -> tuple[Any, ...]:
+    """One partition's forecast lines, then the hashes of its dispositions and persons in
+    ``buckets`` buckets."""
     ledger = ledger_of(frame)
-    return LedgerForecastParts.of(ledger, **options), identities(ledger)
+    return (LedgerForecastParts.of(ledger, **options), *bucketed(identities(ledger), buckets))
 
 
 def _merged_forecast(
-    results: Sequence[tuple[LedgerForecastParts, Any]], options: dict[str, Any]
+    results: Sequence[LedgerForecastParts], options: dict[str, Any]
 ) -> LedgerForecastParts:
-    check_disjoint([hashes for _, hashes in results])
     empty = LedgerForecastParts.of(DispositionLedger([]), **options)
-    return LedgerForecastParts.merge([empty, *(parts for parts, _ in results)])
+    return LedgerForecastParts.merge([empty, *results])
 
 
 def _change_part(
     before: Any,
     after: Any,
+    *,
     options: Sequence[dict[str, Any]],
     year: int,
     sub_areas: Mapping[str, str] | None,
-) -> tuple[tuple[LedgerForecastParts, ...], PlacedItems, tuple[Any, ...]]:
-    """One partition pair's forecast lines, its dispositions' items in place, and hashes."""
+    buckets: int,
+) -> tuple[Any, ...]:
+    """One partition pair's forecast lines, its dispositions' items in place, then the
+    hashes of each snapshot's dispositions and persons in ``buckets`` buckets."""
     ledgers = (ledger_of(before), ledger_of(after))
     parts = tuple(
         LedgerForecastParts.of(ledger, **option)
@@ -202,24 +239,30 @@ def _change_part(
     items = disposition_items(
         previous=ledgers[0], current=ledgers[1], year=year, sub_areas=sub_areas
     )
-    return parts, items, tuple(identities(ledger) for ledger in ledgers)
+    hashes = [bucketed(identities(ledger), buckets) for ledger in ledgers]
+    return (parts, items, *hashes[0], *hashes[1])
+
+
+def _check_change_bucket(before: Sequence[Any], after: Sequence[Any]) -> None:
+    """One bucket of both snapshots' hashes: no key in two partitions of a snapshot, and a
+    key of both in the same partition of each."""
+    check_disjoint(before)
+    check_disjoint(after)
+    check_aligned(before, after)
 
 
 def _merged_change(
-    results: Sequence[tuple[tuple[LedgerForecastParts, ...], PlacedItems, tuple[Any, ...]]],
+    parts: Sequence[tuple[LedgerForecastParts, ...]],
+    items: Sequence[PlacedItems],
     options: Sequence[dict[str, Any]],
 ) -> tuple[tuple[LedgerForecastParts, LedgerForecastParts], ChangeItems]:
-    hashes = [[result[2][side] for result in results] for side in (0, 1)]
-    for side in hashes:
-        check_disjoint(side)
-    check_aligned(hashes[0], hashes[1])
     merged = tuple(
         LedgerForecastParts.merge(
             [
                 LedgerForecastParts.of(DispositionLedger([]), **options[side]),
-                *(result[0][side] for result in results),
+                *(part[side] for part in parts),
             ]
         )
         for side in (0, 1)
     )
-    return (merged[0], merged[1]), PlacedItems.in_order([result[1] for result in results])
+    return (merged[0], merged[1]), PlacedItems.in_order(items)

@@ -15,12 +15,15 @@ A citizen written in two spellings (``0101901234`` and ``010190-1234``: one citi
 ledger, two texts to the shuffle), or rows of one disposition that disagree on citizen or
 household, would put one person in two partitions. Each partition therefore reports a
 128-bit hash of each disposition, citizen and household it holds, and the results are
-refused when one lies in two partitions, rather than reckoned on a split person.
+refused when one lies in two partitions, rather than reckoned on a split person. The hashes
+are checked in buckets (:func:`bucketed`), a task per bucket, so that no task holds the hashes
+of a whole national ledger.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -31,6 +34,8 @@ from styringskerne.core.errors import StyringskerneError
 from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
+    "CHECK_BUCKETS",
+    "bucketed",
     "by_person",
     "check_aligned",
     "check_disjoint",
@@ -42,6 +47,8 @@ __all__ = [
 
 PARTITION: Final = "__styringskerne_partition"
 """The column of each row's partition number (dropped before a ledger is built)."""
+CHECK_BUCKETS: Final = 64
+"""The most buckets the partitions' hashes are checked in, each bucket by a task of its own."""
 _HASH_KEYS: Final = ("styringskerne-01", "styringskerne-02")
 """Two keys of pandas' 64-bit hash for long texts: labels are told apart by 128 bits."""
 _WIDTH: Final = 64
@@ -237,6 +244,17 @@ def _aligned(before: Sequence[NDArray[np.uint64]], after: Sequence[NDArray[np.ui
     )
     left, right = _equal_pairs(keys)
     return not bool((where[left] != where[right]).any())
+
+
+def bucketed(keys: NDArray[np.uint64], count: int) -> tuple[NDArray[np.uint64], ...]:
+    """One partition's hashes (:func:`identities`) split by their second column into
+    ``count`` buckets. Equal keys share a bucket, so partitions are disjoint (or aligned)
+    exactly when they are so bucket by bucket: each bucket is checked by a task of its own
+    and no task holds every hash of a national ledger."""
+    bucket = keys[:, 1] % np.uint64(count)
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(count + 1, dtype=np.uint64)).tolist()
+    return tuple(keys[order[low:high]] for low, high in itertools.pairwise(bounds))
 
 
 def check_disjoint(parts: Sequence[NDArray[np.uint64]]) -> None:
