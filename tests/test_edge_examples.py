@@ -233,3 +233,77 @@ def test_calendar_messages_word_for_word() -> None:
         as_of_in_year("2024-06-30", None)
     with pytest.raises(StyringskerneError, match="^'as_of' must be a datetime.date"):
         as_of_in_year("2024-06-30", None, "as_of")
+
+
+def _three_segments(rows: list[int]) -> tuple[object, np.ndarray]:
+    """A one-off 5,00 kr. on day 100; 1.000 kr. a day on days 99-101; 0,10 kr. a week from
+    day 98 (10/7 øre a day: rounded cumulative 0, 1, 3, 4, 6, 7, 9, 10, so the days cost 1, 2,
+    1, 2, 1, 2, 1 øre from its start). The first two in group 0, the third in group 1."""
+    from styringskerne.engine import UNIT_CODES, build_segment_columns
+
+    ones = np.ones(len(rows), dtype=np.int64)
+    table = {
+        "start": [100, 99, 98],
+        "stop": [101, 102, 200],
+        "unit": [UNIT_CODES["once"], UNIT_CODES["day"], UNIT_CODES["week"]],
+        "rate_ore": [500, 100_000, 10],
+    }
+    columns = build_segment_columns(
+        **{key: np.array([values[row] for row in rows]) for key, values in table.items()},
+        quantity_numerator=ones,
+        quantity_denominator=ones,
+        probability_numerator=ones,
+        probability_denominator=ones,
+    )
+    return columns, np.array([[0, 0, 1][row] for row in rows])
+
+
+def test_daily_costs_by_hand_at_the_window_edges() -> None:
+    """A one-off amount on the window's first day counts; a one-day window, a single
+    segment and an empty window, each worked out by hand (see ``_three_segments``)."""
+    from styringskerne.engine import daily_by_group
+
+    columns, groups = _three_segments([0, 1, 2])
+    got = daily_by_group(columns, groups, 2, 100, 103)
+    assert got.tolist() == [[100_500, 100_000, 0], [1, 2, 1]]
+    assert daily_by_group(columns, groups, 2, 100, 101).tolist() == [[100_500], [1]]
+    assert daily_by_group(columns, groups, 2, 101, 102).tolist() == [[100_000], [2]]
+    assert daily_by_group(columns, groups, 2, 100, 100).shape == (2, 0)
+    alone, group = _three_segments([0])
+    assert daily_by_group(alone, group, 1, 100, 101).tolist() == [[500]]
+    assert daily_by_group(alone, group, 1, 99, 101).tolist() == [[0, 500]]
+    weekly, group = _three_segments([2])
+    assert daily_by_group(weekly, group * 0, 1, 98, 105).tolist() == [[1, 2, 1, 2, 1, 2, 1]]
+
+
+def test_daily_costs_of_a_month_price_and_of_a_huge_daily_amount_by_hand() -> None:
+    """31.000,00 kr. a month from 1 January 2024: 1.000 kr. on each day of January (31 days);
+    in February (29 days) the cumulative cost is 31.000 kr. × (1 + j/29), rounded: 1 February
+    costs 1.068,97 (3.206.896,55 øre rounds up) and 2 February 1.068,96. A daily amount of
+    2**53 + 1 øre (beyond a float's exact integers) costs exactly that."""
+    from styringskerne.engine import UNIT_CODES, build_segment_columns, daily_by_group
+
+    def day(text: str) -> int:
+        return int(np.datetime64(text, "D").astype(np.int64))
+
+    def one(start: str, stop: str, unit: str, rate: int) -> object:
+        ones = np.ones(1, dtype=np.int64)
+        return build_segment_columns(
+            start=np.array([day(start)]),
+            stop=np.array([day(stop)]),
+            unit=np.array([UNIT_CODES[unit]]),
+            rate_ore=np.array([rate]),
+            quantity_numerator=ones,
+            quantity_denominator=ones,
+            probability_numerator=ones,
+            probability_denominator=ones,
+        )
+
+    month = one("2024-01-01", "2024-03-01", "month", 3_100_000)
+    got = daily_by_group(month, np.zeros(1), 1, day("2024-01-30"), day("2024-02-03"))
+    assert got.tolist() == [[100_000, 100_000, 106_897, 106_896]]
+    february = daily_by_group(month, np.zeros(1), 1, day("2024-02-01"), day("2024-03-01"))
+    assert int(february.sum()) == 3_100_000
+    huge = one("2024-01-01", "2024-01-03", "day", 2**53 + 1)
+    got = daily_by_group(huge, np.zeros(1), 1, day("2024-01-01"), day("2024-01-03"))
+    assert got.tolist() == [[2**53 + 1, 2**53 + 1]]
