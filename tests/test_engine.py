@@ -64,17 +64,22 @@ def test_cost_by_citizen_equals_reference(dispositions, period) -> None:
     }
 
 
-@given(dispositions=disposition_lists(), period=ranges, factor=st.sampled_from([0.0, 4.0, 1e9]))
-def test_daily_equals_reference_on_every_path(dispositions, period, factor) -> None:
-    """Constant, periodic and expanded paths all give the reference's daily amounts."""
-    first, last = period
+@given(
+    dispositions=disposition_lists(),
+    periods=st.lists(ranges, min_size=1, max_size=3),
+    factor=st.sampled_from([0.0, 4.0, 1e9]),
+)
+def test_daily_equals_reference_on_every_path(dispositions, periods, factor) -> None:
+    """Constant, periodic and expanded paths all give the reference's daily amounts; later
+    windows on the same columns use the price classes kept from the first."""
     ledger = DispositionLedger(dispositions)
     columns = ledger._segments
     codes = np.zeros(len(columns), dtype=np.int64)
-    got = daily_by_group(
-        columns, codes, 1, day_number(first), day_number(last) + 1, phase_cost_factor=factor
-    )
-    assert got[0].tolist() == reference.daily_total(dispositions, first, last)
+    for first, last in periods:
+        got = daily_by_group(
+            columns, codes, 1, day_number(first), day_number(last) + 1, phase_cost_factor=factor
+        )
+        assert got[0].tolist() == reference.daily_total(dispositions, first, last)
 
 
 @given(dispositions=disposition_lists(), period=ranges)

@@ -112,6 +112,9 @@ class SegmentColumns:
     """The latest day up to which the costs of all segments are known to stay exact (see
     :func:`styringskerne.engine.limits.check_cost_limit`): the arrays never change, so one
     check serves every later query up to that day."""
+    derived: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+    """Arrays derived from the columns alone, kept for every later query (the columns never
+    change): e.g. each segment's amount per day, reduced, and its price class."""
 
     def __len__(self) -> int:
         return int(self.start.shape[0])

@@ -19,6 +19,11 @@ A segment's cost on day ``x`` is ``R(x + 1) − R(x)``, with ``R`` its rounded c
    chunks, with a handful of integer operations per day.
 
 One-off amounts land on their start day.
+
+Which path a segment takes, its daily amount reduced and its class depend on the segment
+alone, not on the days asked for: they are worked out on a ledger's first query and kept with
+its columns (:attr:`~styringskerne.engine.columns.SegmentColumns.derived`), so a month-end
+run's many queries of one ledger pay for them once.
 """
 
 from __future__ import annotations
@@ -109,47 +114,38 @@ def daily_in_closed_form(
         return result.reshape(group_count, width), np.zeros(0, dtype=np.intp)
     check_cost_limit(columns, stop_day)
     window = _Window(first_day, stop_day, np.asarray(groups, dtype=np.int64))
-    start, stop, unit = columns.start, columns.stop, columns.unit
+    start, stop = columns.start, columns.stop
+    terms = _day_terms(columns)
 
-    once = (unit == UNIT_ONCE) & (start >= first_day) & (start < stop_day)
+    once = terms.once & (start >= first_day) & (start < stop_day)
     if once.any():
         ones = np.ones(int(once.sum()), np.int64)
         amount = rounded_ratio(columns.numerator[once], ones, columns.denominator[once])
         add_into(result, window.codes[once] * width + (start[once] - first_day), amount)
 
-    active = (unit != UNIT_ONCE) & (start < stop_day) & (stop > first_day)
+    active = ~terms.once & (start < stop_day) & (stop > first_day)
     low = np.maximum(start, first_day)
     high = np.minimum(stop, stop_day)
-    per_day_denominator = columns.denominator * np.where(unit == UNIT_WEEK, 7, 1)
-    divisor = np.gcd(columns.numerator, per_day_denominator)
-    divisor[divisor == 0] = 1
-    numerator = columns.numerator // divisor
-    denominator = per_day_denominator // divisor
+    expand = active & terms.listed
 
-    by_day = active & (unit != UNIT_MONTH)
-    constant = by_day & (denominator == 1)
-    periodic = by_day & (denominator > 1) & (denominator <= _PERIODIC_MAX_DENOMINATOR)
-    expand = active & ~constant & ~periodic
-
-    slope_parts = [np.flatnonzero(constant)]
-    slope_values = [numerator[slope_parts[0]]]
-    half_period, base = np.divmod(numerator, 2 * denominator)
-    class_key = denominator * 128 + base
-    periodic_index = np.flatnonzero(periodic)
-    for key in np.unique(class_key[periodic_index]):
-        members = periodic_index[class_key[periodic_index] == key]
+    slope_parts = [np.flatnonzero(active & terms.constant)]
+    slope_values = [terms.numerator[slope_parts[0]]]
+    for key, every in terms.classes:
+        members = every[active[every]]
+        if not members.size:
+            continue
         if _add_periodic_class(
             result,
             window,
             members=members,
-            key=int(key),
+            key=key,
             start=start,
             low=low,
             high=high,
             phase_cost_factor=phase_cost_factor,
         ):
             slope_parts.append(members)
-            slope_values.append(2 * half_period[members])
+            slope_values.append(2 * terms.half_period[members])
         else:
             expand[members] = True
 
@@ -161,8 +157,63 @@ def daily_in_closed_form(
         low=low,
         high=high,
     )
-    listed = np.flatnonzero((expand & (unit != UNIT_MONTH)) | (active & (unit == UNIT_MONTH)))
-    return result.reshape(group_count, width), listed
+    return result.reshape(group_count, width), np.flatnonzero(expand)
+
+
+@attrs.frozen(eq=False)
+class _DayTerms:
+    """What the daily costs need of each segment whatever the days asked for, computed once
+    per ledger (:attr:`SegmentColumns.derived`): the amount per day ``A/D`` reduced, and the
+    path that takes it."""
+
+    once: NDArray[np.bool_]
+    """One-off amounts, on their start day."""
+    constant: NDArray[np.bool_]
+    """Day and week prices with a whole number of øre a day (path 1)."""
+    numerator: Int64Array
+    half_period: Int64Array
+    """``k`` of ``A = 2kD + b``: the periodic classes' slope is ``2k`` (path 2)."""
+    classes: tuple[tuple[int, NDArray[np.intp]], ...]
+    """Each periodic class ``D·128 + b`` and its segments (path 2)."""
+    listed: NDArray[np.bool_]
+    """Month prices and day or week prices of too long a period: days listed (path 3)."""
+
+
+def _day_terms(columns: SegmentColumns) -> _DayTerms:
+    """The segments' :class:`_DayTerms`, computed on first use and kept with the columns."""
+    cached: _DayTerms | None = columns.derived.get("day_terms")
+    if cached is not None:
+        return cached
+    unit = columns.unit
+    per_day_denominator = columns.denominator * np.where(unit == UNIT_WEEK, 7, 1)
+    divisor = np.gcd(columns.numerator, per_day_denominator)
+    divisor[divisor == 0] = 1
+    numerator = columns.numerator // divisor
+    denominator = per_day_denominator // divisor
+    by_day = (unit != UNIT_ONCE) & (unit != UNIT_MONTH)
+    constant = by_day & (denominator == 1)
+    periodic = by_day & (denominator > 1) & (denominator <= _PERIODIC_MAX_DENOMINATOR)
+    half_period, base = np.divmod(numerator, 2 * denominator)
+    class_key = denominator * 128 + base
+    index = np.flatnonzero(periodic)
+    order = index[np.argsort(class_key[index], kind="stable")]  # each class's rows ascending
+    keys = class_key[order]
+    bounds: list[int] = (
+        np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]).tolist() if keys.size else []
+    )
+    classes = tuple(
+        (int(keys[first]), order[first:stop]) for first, stop in itertools.pairwise(bounds)
+    )
+    terms = _DayTerms(
+        once=unit == UNIT_ONCE,
+        constant=constant,
+        numerator=numerator,
+        half_period=half_period,
+        classes=classes,
+        listed=(by_day & ~constant & ~periodic) | (unit == UNIT_MONTH),
+    )
+    columns.derived["day_terms"] = terms
+    return terms
 
 
 @attrs.frozen(eq=False)
