@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
 
 from styringskerne import Disposition
+from styringskerne.engine import UNIT_CODES, SegmentColumns, build_segment_columns
 
 
 def day_stay(
@@ -27,4 +31,22 @@ def day_stay(
         start=start,
         end=end,
         **extra,  # type: ignore[arg-type]
+    )
+
+
+def plain_segments(
+    *, start: Sequence[int], stop: Sequence[int], unit: Sequence[str], rate_ore: Sequence[int]
+) -> SegmentColumns:
+    """Engine segments from day numbers, unit names and rates in øre; quantity and
+    probability 1."""
+    ones = np.ones(len(start), dtype=np.int64)
+    return build_segment_columns(
+        start=np.array(start, dtype=np.int64),
+        stop=np.array(stop, dtype=np.int64),
+        unit=np.array([UNIT_CODES[name] for name in unit]),
+        rate_ore=np.array(rate_ore, dtype=np.int64),
+        quantity_numerator=ones,
+        quantity_denominator=ones,
+        probability_numerator=ones,
+        probability_denominator=ones,
     )

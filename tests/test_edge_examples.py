@@ -16,7 +16,7 @@ from styringskerne.core.errors import MoneyError, StyringskerneError
 from styringskerne.engine import rounded_ratio
 from styringskerne.forecast.transitions import YouthTransition
 from styringskerne.kpi.figures import citizens_at
-from tests.builders import day_stay
+from tests.builders import day_stay, plain_segments
 
 D = dt.date
 
@@ -239,22 +239,15 @@ def _three_segments(rows: list[int]) -> tuple[object, np.ndarray]:
     """A one-off 5,00 kr. on day 100; 1.000 kr. a day on days 99-101; 0,10 kr. a week from
     day 98 (10/7 øre a day: rounded cumulative 0, 1, 3, 4, 6, 7, 9, 10, so the days cost 1, 2,
     1, 2, 1, 2, 1 øre from its start). The first two in group 0, the third in group 1."""
-    from styringskerne.engine import UNIT_CODES, build_segment_columns
-
-    ones = np.ones(len(rows), dtype=np.int64)
     table = {
         "start": [100, 99, 98],
         "stop": [101, 102, 200],
-        "unit": [UNIT_CODES["once"], UNIT_CODES["day"], UNIT_CODES["week"]],
+        "unit": ["once", "day", "week"],
         "rate_ore": [500, 100_000, 10],
     }
-    columns = build_segment_columns(
-        **{key: np.array([values[row] for row in rows]) for key, values in table.items()},
-        quantity_numerator=ones,
-        quantity_denominator=ones,
-        probability_numerator=ones,
-        probability_denominator=ones,
-    )
+    columns = plain_segments(
+        **{key: [values[row] for row in rows] for key, values in table.items()}
+    )  # type: ignore[arg-type]
     return columns, np.array([[0, 0, 1][row] for row in rows])
 
 
@@ -281,23 +274,13 @@ def test_daily_costs_of_a_month_price_and_of_a_huge_daily_amount_by_hand() -> No
     in February (29 days) the cumulative cost is 31.000 kr. × (1 + j/29), rounded: 1 February
     costs 1.068,97 (3.206.896,55 øre rounds up) and 2 February 1.068,96. A daily amount of
     2**53 + 1 øre (beyond a float's exact integers) costs exactly that."""
-    from styringskerne.engine import UNIT_CODES, build_segment_columns, daily_by_group
+    from styringskerne.engine import daily_by_group
 
     def day(text: str) -> int:
         return int(np.datetime64(text, "D").astype(np.int64))
 
     def one(start: str, stop: str, unit: str, rate: int) -> object:
-        ones = np.ones(1, dtype=np.int64)
-        return build_segment_columns(
-            start=np.array([day(start)]),
-            stop=np.array([day(stop)]),
-            unit=np.array([UNIT_CODES[unit]]),
-            rate_ore=np.array([rate]),
-            quantity_numerator=ones,
-            quantity_denominator=ones,
-            probability_numerator=ones,
-            probability_denominator=ones,
-        )
+        return plain_segments(start=[day(start)], stop=[day(stop)], unit=[unit], rate_ore=[rate])
 
     month = one("2024-01-01", "2024-03-01", "month", 3_100_000)
     got = daily_by_group(month, np.zeros(1), 1, day("2024-01-30"), day("2024-02-03"))

@@ -11,28 +11,17 @@ import pytest
 from styringskerne.core.errors import AmountOverflowError, StyringskerneError
 from styringskerne.core.limits import MAX_ORE
 from styringskerne.engine import (
-    UNIT_CODES,
-    build_segment_columns,
     grouped_interval_costs,
     grouped_windowed_costs,
     interval_costs,
 )
 from styringskerne.engine import projection as projection_module
+from tests.builders import plain_segments
 
 
 def _one(rate: int, unit: str = "day", start: int = 0, stop: int = 1 << 20) -> object:
     """One segment of ``rate`` øre per ``unit`` over days ``start … stop − 1``."""
-    ones = np.ones(1, dtype=np.int64)
-    return build_segment_columns(
-        start=np.array([start]),
-        stop=np.array([stop]),
-        unit=np.array([UNIT_CODES[unit]]),
-        rate_ore=np.array([rate]),
-        quantity_numerator=ones,
-        quantity_denominator=ones,
-        probability_numerator=ones,
-        probability_denominator=ones,
-    )
+    return plain_segments(start=[start], stop=[stop], unit=[unit], rate_ore=[rate])
 
 
 def test_the_cost_guard_looks_at_the_last_boundary() -> None:
@@ -113,16 +102,8 @@ def test_cumulative_costs_and_costs_between_by_hand() -> None:
     first day costs nothing."""
     from styringskerne.engine import costs_between, cumulative_at
 
-    ones = np.ones(2, dtype=np.int64)
-    columns = build_segment_columns(
-        start=np.array([98, 2]),
-        stop=np.array([1 << 20, 12]),
-        unit=np.array([UNIT_CODES["week"], UNIT_CODES["day"]]),
-        rate_ore=np.array([10, 100]),
-        quantity_numerator=ones,
-        quantity_denominator=ones,
-        probability_numerator=ones,
-        probability_denominator=ones,
+    columns = plain_segments(
+        start=[98, 2], stop=[1 << 20, 12], unit=["week", "day"], rate_ore=[10, 100]
     )
     assert cumulative_at(columns, [98, 99, 100, 105], slice(0, 1)).tolist() == [[0, 1, 3, 10]]
     assert cumulative_at(columns, [2, 7, 12, 20], slice(1, 2)).tolist() == [[0, 500, 1_000, 1_000]]
@@ -150,16 +131,8 @@ def test_interval_costs_are_the_same_chunk_by_chunk(monkeypatch: pytest.MonkeyPa
     """Three segments of 1, 2 and 3 kr. a day from days 0, 5 and 10, over [0, 10) and [10, 20):
     100 × 10 and 100 × 10; 200 × 5 and 200 × 10; 0 and 300 × 10 — also with every segment
     evaluated in a chunk of its own."""
-    ones = np.ones(3, dtype=np.int64)
-    columns = build_segment_columns(
-        start=np.array([0, 5, 10]),
-        stop=np.full(3, 1 << 20),
-        unit=np.full(3, UNIT_CODES["day"]),
-        rate_ore=np.array([100, 200, 300]),
-        quantity_numerator=ones,
-        quantity_denominator=ones,
-        probability_numerator=ones,
-        probability_denominator=ones,
+    columns = plain_segments(
+        start=[0, 5, 10], stop=[1 << 20] * 3, unit=["day"] * 3, rate_ore=[100, 200, 300]
     )
     expected = [[1_000, 1_000], [1_000, 2_000], [0, 3_000]]
     assert interval_costs(columns, [0, 10, 20]).tolist() == expected
@@ -177,16 +150,8 @@ def test_cumulative_costs_guard_the_rows_asked_for_up_to_the_last_boundary() -> 
     boundary as at the only one."""
     from styringskerne.engine import cumulative_at
 
-    ones = np.ones(2, dtype=np.int64)
-    columns = build_segment_columns(
-        start=np.zeros(2, dtype=np.int64),
-        stop=np.full(2, 1 << 20),
-        unit=np.full(2, UNIT_CODES["day"]),
-        rate_ore=np.array([100, 2**50]),
-        quantity_numerator=ones,
-        quantity_denominator=ones,
-        probability_numerator=ones,
-        probability_denominator=ones,
+    columns = plain_segments(
+        start=[0, 0], stop=[1 << 20] * 2, unit=["day"] * 2, rate_ore=[100, 2**50]
     )
     assert cumulative_at(columns, [0, 10, 5_000], slice(0, 1)).tolist() == [[0, 1_000, 500_000]]
     for boundaries in ([0, 10, 5_000], [5_000]):
