@@ -258,3 +258,67 @@ def test_disposition_items_with_numbered_ids() -> None:
     want = reference_disposition_items(previous=previous, current=current, year=2024)
     assert list(got.items) == [item for _, item in want]
     assert [i.disposition_id for i in got.items] == ["12", "12"]
+
+
+def test_text_columns_by_hand() -> None:
+    """A constant text or none for every item, texts mapped once per distinct text, and the
+    items' texts as Python objects (``None`` where an item has none)."""
+    three = TextColumn.constant("x", 3)
+    assert three.objects().tolist() == ["x", "x", "x"]
+    assert three.texts.tolist() == ["x"]
+    assert TextColumn.constant(None, 2).objects().tolist() == [None, None]
+    column = TextColumn.from_values(["b", None, "a", "b"])
+    assert column.objects().tolist() == ["b", None, "a", "b"]
+    assert column.texts.tolist() == ["a", "b"]  # each distinct text once, sorted
+    assert column.mapped(str.upper).objects().tolist() == ["B", None, "A", "B"]
+    assert column.equals("b").tolist() == [True, False, False, True]
+    assert column.ranks().tolist() == [1, -1, 0, 1]
+    kept = TextColumn.of(np.array(["p", "q", "r", "s"], dtype=object), np.array([3, -1, 3, 1]))
+    assert kept.texts.tolist() == ["q", "s"]  # only the texts used
+    assert kept.objects().tolist() == ["s", None, "s", "q"]
+    joined = TextColumn.concatenate([kept, column])
+    assert joined.objects().tolist() == ["s", None, "s", "q", "b", None, "a", "b"]
+    assert joined.ranks().tolist() == [3, -1, 3, 2, 1, -1, 0, 1]
+    items = ChangeItems.of(
+        [
+            ChangeItem(sub_area="b", reason="refund", amount=Money(-5)),
+            ChangeItem(sub_area="a", reason="new", amount=Money(7)),
+            ChangeItem(sub_area="b", reason="new", amount=Money(11)),
+        ]
+    )
+    assert items.reasons().tolist() == ["refund", "new", "new"]
+    assert items.with_reason("new").tolist() == [False, True, True]
+    assert items.sums_by_sub_area() == {"a": Money(7), "b": Money(6)}
+    assert items.sub_area_names() == ["a", "b"]
+    assert ChangeItems.empty().sums_by_sub_area() == {}
+
+
+def test_items_messages_word_for_word_and_equality() -> None:
+    item = ChangeItem(sub_area="5.38.50", reason="new", amount=Money(100), citizen_id=CPR)
+    other = ChangeItem(sub_area="5.38.50", reason="new", amount=Money(101))
+    assert "citizen_id='010190-****'" in repr(item)
+    assert "citizen_id=None" in repr(other)
+    good = ChangeItems.of([item])
+    assert good != ChangeItems.of([other])
+    assert good != (other,)
+    assert ChangeItems.concatenate([good]) == good
+    with pytest.raises(StyringskerneError) as reason:
+        ChangeItem(sub_area="x", reason="bigger", amount=Money(1))  # type: ignore[arg-type]
+    assert str(reason.value) == (
+        "'reason' must be one of new|ended|extended|price|provider|payer|probability|"
+        "estimate|refund|demand_pool|other (got 'bigger')"
+    )
+    with pytest.raises(StyringskerneError) as wrong:
+        ChangeItems.of([item, 3])  # type: ignore[list-item]
+    assert str(wrong.value) == "item 1 must be a ChangeItem (got a int)"
+    two = np.zeros(2, dtype=np.int64)
+    for name in ("sub_area", "citizen_id", "disposition_id", "label"):
+        with pytest.raises(StyringskerneError) as size:
+            attrs.evolve(good, **{name: TextColumn(np.array(["t"], dtype=object), two)})
+        assert str(size.value) == (
+            f"'{name}' has 2 items but 'amount_ore' has 1; every column of ChangeItems must "
+            "have one entry per item"
+        )
+    with pytest.raises(StyringskerneError) as code:
+        attrs.evolve(good, reason=np.array([11], dtype=np.int8))
+    assert str(code.value) == "'reason' codes must be positions in REASONS, 0 to 10"
