@@ -353,3 +353,40 @@ def test_equal_pairs_find_every_row_equal_to_another(rows: list[tuple[int, int]]
     assert all(rows[i] == rows[j] for i, j in zip(left.tolist(), right.tolist(), strict=True))
     repeated = {index for index, row in enumerate(rows) if rows.count(row) > 1}
     assert set(left.tolist()) | set(right.tolist()) == repeated
+
+
+def test_gathering_shuffles_exactly_when_a_key_lies_in_two_partitions() -> None:
+    """The checks behind the shuffles, run a task per bucket of hashes on the default
+    scheduler: a frame is shuffled on the disposition id only when a disposition lies in two
+    partitions, and two snapshots by person only when a person lies in two partitions of one
+    or in different partitions of the two (or the partition counts differ)."""
+    from styringskerne.dask import persons
+
+    def frame(*parts: list[tuple[str, str]]) -> object:
+        pieces = [
+            pd.DataFrame(part, columns=["disposition_id", "citizen_id"]).assign(household="")
+            for part in parts
+        ]
+        return dd.concat([dd.from_pandas(piece, npartitions=1) for piece in pieces])
+
+    apart = frame([("d1", "a"), ("d2", "a")], [("d3", "b")])
+    split_disposition = frame([("d1", "a")], [("d1", "a"), ("d3", "b")])
+    split_person = frame([("d1", "a")], [("d2", "a"), ("d3", "b")])
+    moved = frame([("d3", "b")], [("d1", "a"), ("d2", "a")])
+    three = frame([("d1", "a")], [("d2", "c")], [("d3", "b")])
+    names = {id(given): "as given" for given in (apart, split_person, split_disposition)}
+
+    def gathered(*frames: object) -> list[str]:
+        return [names.get(id(got), str(got)) for got in persons.gathered_by_person(frames)]
+
+    with mock.patch.object(dd.DataFrame, "shuffle", autospec=True, return_value="shuffled"):
+        for given, want in ((apart, "as given"), (split_person, "as given"),
+                            (split_disposition, "shuffled")):  # fmt: skip
+            got = persons.gathered_by_disposition(given)
+            assert names.get(id(got), str(got)) == want
+        assert gathered(apart) == ["as given"]
+        assert gathered(apart, apart) == ["as given", "as given"]
+        assert gathered(split_person) == ["shuffled"]
+        assert gathered(apart, moved) == ["shuffled", "shuffled"]
+        assert gathered(apart, three) == ["shuffled", "shuffled"]
+        assert gathered(apart, split_person) == ["shuffled", "shuffled"]

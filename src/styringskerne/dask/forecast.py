@@ -28,7 +28,7 @@ from styringskerne.core.masking import masked_repr
 from styringskerne.core.money import MoneyLike
 from styringskerne.dask.ledger import DaskLedger, dask_module
 from styringskerne.dask.persons import (
-    CHECK_BUCKETS,
+    bucket_count,
     bucketed,
     check_aligned,
     check_disjoint,
@@ -120,7 +120,7 @@ def make_forecast(
     dask = dask_module()
     (frame,) = gathered_by_person([snapshot.ledger.frame])
     pieces = frame.to_delayed()
-    buckets = _bucket_count(len(pieces))
+    buckets = bucket_count(len(pieces))
     results = [
         dask.delayed(_forecast_part, nout=1 + buckets)(piece, options, buckets) for piece in pieces
     ]
@@ -170,7 +170,7 @@ def explain_change(
     dask = dask_module()
     before, after = gathered_by_person([previous.ledger.frame, current.ledger.frame])
     pairs = list(zip(before.to_delayed(), after.to_delayed(), strict=True))
-    buckets = _bucket_count(len(pairs))
+    buckets = bucket_count(len(pairs))
     results = [
         dask.delayed(_change_part, nout=2 + 2 * buckets)(
             left, right, options=options, year=year, sub_areas=sub_areas, buckets=buckets
@@ -198,12 +198,6 @@ def explain_change(
         colour_rule=colour_rule,
         catalogue=catalogue,
     )
-
-
-def _bucket_count(partitions: int) -> int:
-    """How many buckets the hashes are checked in: one per partition, at most
-    :data:`~styringskerne.dask.persons.CHECK_BUCKETS`."""
-    return max(1, min(partitions, CHECK_BUCKETS))
 
 
 def _forecast_part(frame: Any, options: dict[str, Any], buckets: int) -> tuple[Any, ...]:

@@ -17,7 +17,7 @@ household, would put one person in two partitions. Each partition therefore repo
 128-bit hash of each disposition, citizen and household it holds, and the results are
 refused when one lies in two partitions, rather than reckoned on a split person. The hashes
 are checked in buckets (:func:`bucketed`), a task per bucket, so that no task holds the hashes
-of a whole national ledger.
+of a whole national ledger and the client receives only each bucket's answer.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from styringskerne.ledger.ledger import DispositionLedger
 
 __all__ = [
     "CHECK_BUCKETS",
+    "bucket_count",
     "bucketed",
     "by_person",
     "check_aligned",
@@ -131,9 +132,9 @@ def by_person(frame: Any, partitions: int) -> Any:
     return numbered.shuffle(on=PARTITION, npartitions=partitions)
 
 
-def _keys_of(frame: Any, kind: str) -> NDArray[np.uint64]:
+def _keys_of(frame: Any, kind: str, buckets: int) -> tuple[NDArray[np.uint64], ...]:
     """The distinct 128-bit hashes of one partition's dispositions or persons (as written,
-    blanks around stripped)."""
+    blanks around stripped), in ``buckets`` buckets (:func:`bucketed`)."""
     import pandas as pd
 
     if kind == "disposition":
@@ -141,24 +142,43 @@ def _keys_of(frame: Any, kind: str) -> NDArray[np.uint64]:
     else:
         keys = _persons(frame)
     distinct = pd.unique(keys.to_numpy(dtype=object))
-    return _hashes(distinct) if len(distinct) else np.zeros((0, 2), dtype=np.uint64)
+    hashes = _hashes(distinct) if len(distinct) else np.zeros((0, 2), dtype=np.uint64)
+    return bucketed(hashes, buckets)
 
 
-def _partition_keys(frame: Any, kind: str) -> list[NDArray[np.uint64]]:
-    """Each partition's distinct dispositions or persons, hashed on the workers; only the
-    columns that make the key are read."""
+def bucket_count(partitions: int) -> int:
+    """How many buckets the hashes of ``partitions`` partitions are checked in: one per
+    partition, at most :data:`CHECK_BUCKETS`."""
+    return max(1, min(partitions, CHECK_BUCKETS))
+
+
+def _partition_keys(frame: Any, kind: str, buckets: int) -> list[Any]:
+    """Each partition's distinct dispositions or persons, hashed in ``buckets`` buckets on
+    the workers (delayed; only the columns that make the key are read)."""
     dask: Any = importlib.import_module("dask")
     columns = ["disposition_id"] if kind == "disposition" else ["citizen_id"]
     if kind == "person" and "household" in frame.columns:
         columns.append("household")
-    parts = [dask.delayed(_keys_of)(part, kind) for part in frame[columns].to_delayed()]
-    return list(dask.compute(*parts))
+    keys_of = dask.delayed(_keys_of, nout=buckets)
+    return [keys_of(part, kind, buckets) for part in frame[columns].to_delayed()]
+
+
+def _disjoint_by_bucket(parts: Sequence[Any], buckets: int) -> list[Any]:
+    """A delayed answer per bucket: whether no key of that bucket is in two partitions."""
+    dask: Any = importlib.import_module("dask")
+    return [dask.delayed(_disjoint)([part[bucket] for part in parts]) for bucket in range(buckets)]
 
 
 def gathered_by_disposition(frame: Any) -> Any:
     """The frame as it is when no disposition lies in two partitions (a file per
-    municipality, say), else shuffled on the disposition id."""
-    if _disjoint(_partition_keys(frame, "disposition")):
+    municipality, say), else shuffled on the disposition id. The check runs on the workers,
+    a task per bucket of hashes: the client receives only the answers."""
+    dask: Any = importlib.import_module("dask")
+    buckets = bucket_count(frame.npartitions)
+    answers = dask.compute(
+        *_disjoint_by_bucket(_partition_keys(frame, "disposition", buckets), buckets)
+    )
+    if all(answers):
         return frame
     return frame.shuffle(on="disposition_id")
 
@@ -166,13 +186,24 @@ def gathered_by_disposition(frame: Any) -> Any:
 def gathered_by_person(frames: Sequence[Any]) -> list[Any]:
     """The frames as they are when each holds every person in one partition and, for two
     frames, a person in the same partition of both; else shuffled by person into the same
-    number of partitions (see :func:`by_person`)."""
-    keys = [_partition_keys(frame, "person") for frame in frames]
+    number of partitions (see :func:`by_person`). The checks run on the workers, a task per
+    bucket of hashes, each frame's hashes computed once."""
+    dask: Any = importlib.import_module("dask")
     counts = {frame.npartitions for frame in frames}
-    gathered = len(counts) == 1 and all(_disjoint(part) for part in keys)
-    if gathered and (len(keys) == 1 or _aligned(keys[0], keys[1])):
-        return list(frames)
     count = max(counts)
+    if len(counts) == 1:
+        buckets = bucket_count(count)
+        keys = [_partition_keys(frame, "person", buckets) for frame in frames]
+        checks = [check for parts in keys for check in _disjoint_by_bucket(parts, buckets)]
+        if len(keys) == 2:
+            checks += [
+                dask.delayed(_aligned)(
+                    [part[bucket] for part in keys[0]], [part[bucket] for part in keys[1]]
+                )
+                for bucket in range(buckets)
+            ]
+        if all(dask.compute(*checks)):
+            return list(frames)
     return [by_person(frame, count) for frame in frames]
 
 
