@@ -43,7 +43,7 @@ test-thorough: $(STAMP)
 # the surviving mutants are listed by `mutmut results` and shown by `mutmut show NAME`.
 mutation: $(STAMP)
 	rm -rf mutants
-	HYPOTHESIS_PROFILE=ci $(BIN)/mutmut run $(MUTANTS)
+	HYPOTHESIS_PROFILE=mutation $(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut results
 
 docs: $(STAMP)

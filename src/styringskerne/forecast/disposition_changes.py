@@ -46,7 +46,6 @@ class _Dispositions:
     """The provider of each disposition's first segment."""
     last_provider: NDArray[Any]
     """The provider of each disposition's last segment."""
-    payer: NDArray[Any]
     probability_numerator: NDArray[np.int64]
     probability_denominator: NDArray[np.int64]
     start: NDArray[np.int64]
@@ -103,7 +102,6 @@ def _per_disposition(
         citizen=attributes["citizen"][1][attributes["citizen"][0][head]],
         provider=provider_labels[provider_codes[head]],
         last_provider=provider_labels[provider_codes[tail]],
-        payer=attributes["payer"][1][attributes["payer"][0][head]],
         probability_numerator=columns.probability_numerator[head],
         probability_denominator=columns.probability_denominator[head],
         start=columns.start[head],

@@ -454,16 +454,19 @@ def _join_price_runs(
 
     As for :class:`Disposition`: cost is rounded from the start of a price run, so splitting a
     row where the price does not change changes no total. Rows are joined only when they are
-    next to each other in the input (the order of a dispositions file) and their dates meet.
+    next to each other in the input (the order of a dispositions file), their dates meet and
+    they agree on everything else — price, provider (a move is a new run), and citizen,
+    account, payer and every other label: a row that differs in any of them is kept, never
+    folded into its neighbour (its citizen or account would be lost without a word).
     """
-    names = ("unit", "rate", "q_num", "q_den", "p_num", "p_den")
-    disposition, provider = _row_keys(labels["disposition"]), _row_keys(labels["provider"])
-    same = disposition[1:] == disposition[:-1]
-    same &= provider[1:] == provider[:-1]  # a move is a new run
-    same &= raw["stop"][:-1] == raw["start"][1:]
+    same = raw["stop"][:-1] == raw["start"][1:]
     same &= raw["unit"][1:] != UNIT_ONCE
-    for name in names:
-        same &= raw[name][1:] == raw[name][:-1]
+    for name, column in raw.items():
+        if name not in ("start", "stop"):
+            same &= column[1:] == column[:-1]
+    for label_column in labels.values():
+        keys = _row_keys(label_column)
+        same &= keys[1:] == keys[:-1]
     if not same.any():
         return raw, labels
     first = np.concatenate([[True], ~same])
