@@ -457,7 +457,8 @@ class RuleSet:
         if unknown.any():
             row = int(np.flatnonzero(unknown)[0])
             raise StyringskerneError(
-                f"row {row}: service {services[row]!r} is not covered by rule set {self.name!r}"
+                f"row {row}: service {str(services[row])!r} is not covered by rule set "
+                f"{self.name!r}"
             )
         rank = {level: index for index, level in enumerate(self.levels)}
         result = np.full(size, -1, dtype=np.int8)
