@@ -17,15 +17,11 @@ import numpy as np
 import pytest
 
 from styringskerne import Disposition, DispositionLedger, Money
-from styringskerne.core.errors import AmountOverflowError, StyringskerneError
-from styringskerne.core.limits import MAX_ORE
+from styringskerne.core.errors import StyringskerneError
 from styringskerne.ledger.refund import (
     RefundRule,
     RefundThresholds,
     StateRefund,
-    _rounded,
-    _weighted_sum,
-    _within_runs,
     state_refund,
 )
 from tests.builders import day_stay
@@ -355,53 +351,3 @@ def test_merge_refusals_word_for_word() -> None:
     merged = StateRefund.merge([second, citizen_h7])
     assert merged.units == ("H-7", "H-7")
     assert merged.households == (True, False)
-
-
-def test_weighted_sums_beyond_int64_are_exact() -> None:
-    """The expected refund's weighted sum switches to Python integers when int64 could
-    overflow; both sides are worked out with plain integers."""
-    run_start = np.array([0, 2])
-    base = np.array([[3], [MAX_ORE]], dtype=np.int64)
-    scenarios = np.array([[MAX_ORE], [MAX_ORE - 1], [7]], dtype=np.int64)
-    base_weight = np.array([5, 2], dtype=object)
-    pair_weight = np.array([3, 4, 9], dtype=object)
-    got = _weighted_sum(base_weight, base, pair_weight, scenarios, run_start)
-    want = [5 * 3 + 3 * MAX_ORE + 4 * (MAX_ORE - 1), 2 * MAX_ORE + 9 * 7]
-    assert [int(value) for value in got.ravel()] == want
-    small = _weighted_sum(
-        np.array([1, 2], dtype=object),
-        np.array([[10], [20]], dtype=np.int64),
-        np.array([3, 4, 5], dtype=object),
-        np.array([[1], [2], [3]], dtype=np.int64),
-        run_start,
-    )
-    assert small.dtype == np.int64
-    assert small.ravel().tolist() == [1 * 10 + 3 * 1 + 4 * 2, 2 * 20 + 5 * 3]
-    # A unit with no scenario rows keeps its base.
-    alone = _weighted_sum(
-        np.array([7], dtype=object),
-        np.array([[11]], dtype=np.int64),
-        np.zeros(0, dtype=object),
-        np.zeros((0, 1), dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
-    )
-    assert alone.ravel().tolist() == [77]
-
-
-def test_rounding_of_huge_weighted_sums_and_running_spend() -> None:
-    # 5/2 and 7/2 to even: 2 and 4; beyond int64 the same rule with Python integers.
-    assert _rounded(np.array([5, 7, -5], dtype=np.int64), 2).tolist() == [2, 4, -2]
-    huge = np.array([2 * MAX_ORE * 3 + 3, 9], dtype=object)
-    # MAX_ORE + 1/2 to the even neighbour MAX_ORE + 1 (MAX_ORE is odd); 9/6 = 1,5 → 2
-    assert _rounded(huge, 6).tolist() == [MAX_ORE + 1, 2]
-    # a divisor beyond the largest amount: int64's largest value ÷ 2⁶² is just below 2
-    largest = np.array([np.iinfo(np.int64).max, 2**61], dtype=np.int64)
-    assert _rounded(largest, MAX_ORE + 1).tolist() == [2, 0]  # 2⁶¹ ÷ 2⁶² = 1/2 → 0
-    values = np.array([[1], [2], [3], [4]], dtype=np.int64)
-    runs = _within_runs(values, np.array([0, 2]), np.array([0, 0, 1, 1]))
-    assert runs.ravel().tolist() == [1, 3, 3, 7]
-    with pytest.raises(AmountOverflowError) as error:
-        _within_runs(np.array([[MAX_ORE], [1]], dtype=np.int64), np.array([0]), np.array([0, 0]))
-    assert str(error.value) == "the expected spend is too large to reckon the state refund exactly"
-    assert _within_runs(np.array([[MAX_ORE], [0]], dtype=np.int64), np.array([0]),
-                        np.array([0, 0])).ravel().tolist() == [MAX_ORE, MAX_ORE]  # fmt: skip
