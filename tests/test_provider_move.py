@@ -115,3 +115,42 @@ def test_provider_move_between_dispositions_numbered_by_from_arrays() -> None:
         ("0", "provider"): Money.of("-245.000,00"),
         ("1", "provider"): Money.of("294.000,00"),
     }
+
+
+def test_a_move_is_found_beside_a_citizen_leaving_the_provider_moved_from() -> None:
+    """B-1 leaves Engvang for Skovly (D1 gone, D2 new, 366 days each); B-2 is new at Engvang
+    and B-3 leaves Engvang altogether. Only B-1 moved: B-3's leaving Engvang must not be
+    taken for B-1 coming back to it. Amounts: 366 days at 1.000 kr. each way."""
+    year = 366 * 100_000
+    before = [
+        day_stay("D1", "B-1", "SEL108", D(2024, 1, 1), provider="Engvang"),
+        day_stay("D3", "B-3", "SEL108", D(2024, 1, 1), provider="Engvang"),
+    ]
+    after = [
+        day_stay("D2", "B-1", "SEL108", D(2024, 1, 1), provider="Skovly"),
+        day_stay("D4", "B-2", "SEL108", D(2024, 1, 1), provider="Engvang"),
+    ]
+    assert change(before, after) == {
+        ("D1", "provider"): Money(-year),
+        ("D2", "provider"): Money(year),
+        ("D3", "ended"): Money(-year),
+        ("D4", "new"): Money(year),
+    }
+
+
+def test_citizens_in_different_sub_areas_are_not_taken_for_one_move() -> None:
+    """B-1 is new at Skovly in 5.38.59 (SEL104), B-3 leaves Engvang in 5.38.50 (SEL108), B-2
+    is new: three citizens over two sub-areas, none of whom moved. A key of citizen and
+    sub-area that is not one-to-one (the citizen's number divided rather than multiplied)
+    would join B-1 in the second sub-area with B-3 in the first and call both a move."""
+    year = 366 * 100_000
+    before = [day_stay("D3", "B-3", "SEL108", D(2024, 1, 1), provider="Engvang")]
+    after = [
+        day_stay("D2", "B-1", "SEL104", D(2024, 1, 1), provider="Skovly"),
+        day_stay("D4", "B-2", "SEL108", D(2024, 1, 1), provider="Engvang"),
+    ]
+    assert change(before, after) == {
+        ("D2", "new"): Money(year),
+        ("D3", "ended"): Money(-year),
+        ("D4", "new"): Money(year),
+    }

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from styringskerne import Disposition, DispositionLedger, Money
+from styringskerne import Disposition, DispositionLedger, Money, PriceSegment
 from styringskerne.core.errors import AmountOverflowError, StyringskerneError
 from styringskerne.core.limits import MAX_ORE
 from styringskerne.core.money import round_half_even
@@ -537,3 +537,28 @@ def test_rounding_of_huge_weighted_sums_and_running_spend() -> None:
     assert str(error.value) == "the expected spend is too large to reckon the state refund exactly"
     assert _within_runs(np.array([[MAX_ORE], [0]], dtype=np.int64), np.array([0]),
                         np.array([0, 0])).ravel().tolist() == [MAX_ORE, MAX_ORE]  # fmt: skip
+
+
+def test_a_one_ore_refund_without_net_spend_is_still_split() -> None:
+    # Thresholds of 12.000 / 24.000 / 36.000 kr. (1.000 kr. a month). On 1 January one day
+    # at 1.000,04 kr. in SEL85 (5.38.39): January earns 25 % × 0,04 kr. = 1 øre. From
+    # February both dispositions (SEL85 and SEL108, 5.38.50) carry a correction of −5,37 kr.
+    # a day, so neither sub-area has a positive net spend for the year: the 1 øre is split
+    # evenly over the two (the tie to the first), not refused and not lost.
+    def corrected(id: str, service: str, first_day: str) -> Disposition:
+        return Disposition(id=id, citizen_id="B-1", service=service, segments=(
+            PriceSegment(start=dt.date(2022, 1, 1), end=dt.date(2022, 1, 1), rate=first_day),
+            PriceSegment(start=dt.date(2022, 2, 1), rate="-5,37"),
+        ))  # fmt: skip
+
+    low = RefundRule(
+        thresholds=RefundThresholds(
+            year=2022, thresholds=("12000", "24000", "36000"), source="low, for the test"
+        )
+    )
+    ledger = DispositionLedger([corrected("D1", "SEL85", "1.000,04"),
+                                corrected("D2", "SEL108", "0,00")])  # fmt: skip
+    refund = state_refund(ledger, 2022, rule=low)
+    assert refund.total == Money(1)
+    assert refund.by_sub_area == {"5.38.39": Money(1)}
+    assert refund.by_unit_and_sub_area == {("B-1", "5.38.39"): Money(1)}

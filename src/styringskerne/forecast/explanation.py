@@ -131,12 +131,17 @@ class ChangeExplanation:
 
     def _repr_html_(self) -> str:
         rows = []
-        for name, change in self.sub_area_changes.items():
+        # Every sub-area with a change or an item: an item in a sub-area whose forecast did
+        # not change must still show (with its residual).
+        for name in self._sub_area_names():
+            change = self.sub_area_changes.get(name, Money(0))
             chosen = self.items.take(self.items.in_sub_area(name))
-            reasons = {
+            totals = {
                 reason: chosen.take(chosen.with_reason(reason)).total()
                 for reason in dict.fromkeys(chosen.reasons().tolist())
             }
+            # The largest reason first, as the items are listed.
+            reasons = dict(sorted(totals.items(), key=lambda pair: (-abs(pair[1].ore), pair[0])))
             rows.append(
                 [
                     name,
